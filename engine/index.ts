@@ -1,0 +1,9 @@
+// The public API of the engine: what a Node script imports and what a notebook
+// cell sees. Exports only.
+export { configJsonSchema } from "./config/jsonSchema.js";
+export * from "./config/schema.js";
+export type * from "./train/runResult.js";
+export type * from "./backend/backend.js";
+export { RUN_RESULT_MIME } from "./train/runResult.js";
+export { roundF16, f16Bits, fromF16Bits, F16_MAX, F16_MIN_NORMAL, F16_MIN_SUBNORMAL } from "./numerics/float16.js";
+export { roundBf16, bf16Bits, fromBf16Bits } from "./numerics/bfloat16.js";
