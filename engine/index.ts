@@ -16,3 +16,6 @@ export type * from "./backend/backend.js";
 export { RUN_RESULT_MIME } from "./train/runResult.js";
 export { roundF16, f16Bits, fromF16Bits, F16_MAX, F16_MIN_NORMAL, F16_MIN_SUBNORMAL } from "./numerics/float16.js";
 export { roundBf16, bf16Bits, fromBf16Bits } from "./numerics/bfloat16.js";
+export { createScaler, dynamicScaler, staticScaler, noScaler, ruleFromSpec, initialScalerState, updateScaler } from "./scaler/lossScaler.js";
+export type { LossScaler, DynamicScalerOptions } from "./scaler/lossScaler.js";
+export { SCALER_PRESETS } from "./scaler/presets.js";
