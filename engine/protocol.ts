@@ -45,7 +45,9 @@ export type PageMessageType = PageMessage["type"];
 
 const version = z.literal(PROTOCOL_VERSION, { error: `v must be protocol version ${PROTOCOL_VERSION}` });
 const requestId = z.string().min(1).max(200);
-const num = z.number(); // non-finite values are decoded before validation
+// Any number, NaN and ±Infinity included (zod's z.number() refuses them, and overflow
+// steps have an infinite gradient norm); they are decoded before validation.
+const num = z.custom<number>((v) => typeof v === "number", { error: "expected a number" });
 const numArray = z.array(num);
 const matrix = z.array(numArray);
 

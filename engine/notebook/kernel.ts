@@ -66,8 +66,11 @@ export class NotebookKernel {
   private latest: CellExecution | undefined;
   private disposed = false;
 
-  /** `globals` makes the cell API; it may read `kernel.current` when called from a cell. */
-  constructor(globals: KernelGlobals = () => ({})) {
+  /**
+   * `globals` makes the cell API; it may read `kernel.current` when called from a cell.
+   * `interruptGraceMs`: how long an interrupted cell may take to stop by itself.
+   */
+  constructor(globals: KernelGlobals = () => ({}), private readonly interruptGraceMs = 3000) {
     const sandbox: Record<string, unknown> = {
       console: this.makeConsole(),
       setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask,
@@ -110,9 +113,15 @@ export class NotebookKernel {
       }
       return { status: "error", error: this.describeError(e, filename, name) };
     }
+    // On interrupt the cell gets a moment to stop by itself (train() stops at its next
+    // chunk and says where); a cell that ignores the signal is abandoned after that.
     let onAbort: (() => void) | undefined;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const grace = this.interruptGraceMs;
     const interrupted = new Promise<ExecuteResult>((resolve) => {
-      onAbort = () => resolve({ status: "interrupted", message: "interrupted" });
+      onAbort = () => {
+        graceTimer = setTimeout(() => resolve({ status: "interrupted", message: `interrupted (the cell did not stop within ${grace} ms and was abandoned)` }), grace);
+      };
       signal.addEventListener("abort", onAbort, { once: true });
     });
     const run = (async (): Promise<ExecuteResult> => {
@@ -130,6 +139,7 @@ export class NotebookKernel {
       // An interrupt ends the cell at once even if its code ignores the signal.
       return await Promise.race([run, interrupted]);
     } finally {
+      clearTimeout(graceTimer);
       signal.removeEventListener("abort", onAbort!);
     }
   }

@@ -30,8 +30,7 @@ export function createInProcessSession(options: InProcessSessionOptions = {}): E
       return train(withChunk, { backend: b, signal: o.signal, onProgress: o.onProgress });
     },
     async predict(model: TrainedModel, inputs: number[][]): Promise<number[][]> {
-      await getBackend();
-      return predict(model, inputs);
+      return predict(model, inputs, { backend: await getBackend() });
     },
     dispose() {
       disposed = true;

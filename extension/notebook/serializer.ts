@@ -30,7 +30,7 @@ export class MpnbSerializer implements vscode.NotebookSerializer {
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
-    const rest = (data.metadata?.nb as Omit<NbNotebook, "cells"> | undefined) ?? { nbformat: 4, nbformat_minor: 5, metadata: {} };
+    const rest = (data.metadata?.nb ?? {}) as { nbformat_minor?: number; metadata?: Record<string, unknown>; [key: string]: unknown };
     const nb: NbNotebook = { ...rest, nbformat: 4, nbformat_minor: rest.nbformat_minor ?? 5, metadata: rest.metadata ?? {}, cells: data.cells.map(fromCellData) };
     return encoder.encode(serializeNotebook(nb));
   }

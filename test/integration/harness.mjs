@@ -114,10 +114,12 @@ export async function runInCodeServer(o) {
     await page.exposeFunction("codeAutomationLog", (type, args) => {
       const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
       if (verbose) log(`[vscode ${type}] ${text}`);
-      else if (!/ENOTFOUND|getaddrinfo|AgentHost|authentication provider|^\s+at /.test(text)) workbenchLog.push(`[vscode ${type}] ${text.split("\n")[0]}`);
+      else if (type === "error" && !/ENOTFOUND|getaddrinfo|AgentHost|authentication provider/.test(text)) workbenchLog.push(`[vscode ${type}] ${text.split("\n")[0]}`);
     });
     await page.exposeFunction("codeAutomationExit", (code) => finish(Number(code)));
     page.on("pageerror", (e) => log(`[page error] ${e.message}`));
+    // the browser console, webviews included (MPLAB_TEST_VERBOSE=1 only)
+    if (verbose) page.on("console", (m) => log(`[browser ${m.type()}] ${m.text()}`));
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ["extensionDevelopmentPath", remote(o.extensionDevelopmentPath)],
@@ -130,10 +132,10 @@ export async function runInCodeServer(o) {
     const code = await Promise.race([exitCode, timedOut]);
     if (code === 124) log(`harness: timed out after ${timeoutMs} ms`);
     if (code !== 0 || serverExited) {
-      if (!verbose) log(`harness: workbench log (last lines):\n${workbenchLog.slice(-60).join("\n")}`);
+      if (!verbose) log(`harness: workbench errors (last 20):\n${workbenchLog.slice(-20).join("\n")}`);
       const text = existsSync(serverLog) ? readFileSync(serverLog, "utf8") : "";
       const useful = text.split("\n").filter((l) => !/ENOTFOUND|getaddrinfo|EAI_AGAIN/.test(l));
-      log(`harness: code-server log (last lines, DNS failures left out):\n${useful.slice(-40).join("\n")}`);
+      if (verbose || serverExited) log(`harness: code-server log (last lines, DNS failures left out):\n${useful.slice(-40).join("\n")}`);
     }
     return code;
   } finally {

@@ -54,7 +54,8 @@ const launches = [
   { name: "trusted", trust: true },
   { name: "restricted", trust: false },
 ];
-for (const launch of launches) {
+const only = process.env.MPLAB_TEST_ONLY; // "trusted" or "restricted": one window only
+for (const launch of launches.filter((l) => !only || l.name === only)) {
   if (desktop && !launch.trust) {
     console.log(`integration: ${launch.name}: skipped (runTests always disables workspace trust in desktop VS Code)`);
     skipped++;

@@ -43,7 +43,7 @@ async function handle(msg: HostMessage, backend: Backend): Promise<void> {
       return;
     }
     case "predict": {
-      const outputs = await predict(msg.model, msg.inputs);
+      const outputs = await predict(msg.model, msg.inputs, { backend });
       post({ v: PROTOCOL_VERSION, type: "predictResult", id: msg.id, outputs: outputs.map((row) => Array.from(row)) });
       return;
     }

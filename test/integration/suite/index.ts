@@ -21,7 +21,9 @@ export async function run(): Promise<void> {
   const name = process.env.MPLAB_TEST_SUITE ?? "trusted";
   const load = suites[name];
   if (!load) throw new Error(`unknown MPLAB_TEST_SUITE ${name}; one of ${Object.keys(suites).join(", ")}`);
-  const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec" });
+  // MPLAB_TEST_GREP: run only the tests whose full title matches (while debugging)
+  const grep = process.env.MPLAB_TEST_GREP;
+  const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter: "spec", ...(grep ? { grep } : {}) });
   mocha.suite.emit("pre-require", globalThis, "bundle", mocha);
   await Promise.all(load());
   const tests: TestRecord[] = [];
