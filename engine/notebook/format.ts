@@ -91,6 +91,10 @@ function parseOutput(o: unknown, where: string): NbOutput {
   }
 }
 
+function isLineMime(mime: string): boolean {
+  return (mime.startsWith("text/") || mime === "image/svg+xml") && !isJsonMime(mime);
+}
+
 /** JSON MIME types hold JSON values in nbformat; text types hold (multiline) strings. */
 export function isJsonMime(mime: string): boolean {
   return mime === "application/json" || /\+json$/.test(mime);
@@ -150,7 +154,8 @@ function serializeOutput(o: NbOutput): Record<string, unknown> {
     case "execute_result":
     case "display_data": {
       const data: MimeBundle = {};
-      for (const [mime, v] of Object.entries(o.data)) data[mime] = typeof v === "string" && !isJsonMime(mime) ? toLines(v) : v;
+      // text is written as lines (as Jupyter does); base64 images stay one string
+      for (const [mime, v] of Object.entries(o.data)) data[mime] = typeof v === "string" && isLineMime(mime) ? toLines(v) : v;
       return { ...o, data };
     }
     case "error":

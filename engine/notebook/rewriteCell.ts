@@ -33,7 +33,6 @@ interface Statement extends Node {
   kind?: "const" | "let" | "var" | "using" | "await using";
   declarations?: Declarator[];
   id?: { name: string } | null;
-  expression?: Node;
   directive?: string;
 }
 
@@ -82,9 +81,10 @@ export function rewriteCell(code: string): RewrittenCell {
       declared.push(stmt.id.name);
       hoisted.push(stmt.id.name);
     } else if (last && stmt.type === "ExpressionStatement" && stmt.directive === undefined) {
-      const e = stmt.expression!;
-      edits.push({ at: e.start, end: e.start, text: "return (" });
-      edits.push({ at: e.end, end: e.end, text: ");" });
+      // the statement's range includes parentheses around the expression, and its `;`
+      const end = code[stmt.end - 1] === ";" ? stmt.end - 1 : stmt.end;
+      edits.push({ at: stmt.start, end: stmt.start, text: "return (" });
+      edits.push({ at: end, end: stmt.end, text: ");" });
     }
   });
   let out = code;

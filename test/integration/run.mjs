@@ -47,6 +47,8 @@ await build({
   outfile: testsPath,
   bundle: true, platform: "node", format: "cjs", target: "es2022",
   external: ["vscode"], sourcemap: "inline", logLevel: "warning",
+  // mocha's parallel mode (unused here) resolves worker files at run time
+  logOverride: { "require-resolve-not-external": "silent" },
   loader: { ".wgsl": "text" },
 });
 
