@@ -46,13 +46,16 @@ export async function runTraining(engine: EngineClient, output: vscode.OutputCha
   } catch (e) {
     return fail(`${name} is not valid JSON: ${(e as Error).message}`, name);
   }
+  const settings = vscode.workspace.getConfiguration("mplab");
+  // the default precision setting applies where the file does not name one
+  const precision = settings.get<string>("training.precision");
+  if (precision && json && typeof json === "object" && !Array.isArray(json) && !("precision" in json)) json = { ...json, precision };
   let config: ReturnType<typeof parseTrainConfig>;
   try {
     config = parseTrainConfig(json);
   } catch (e) {
     return fail(`${name} is not a valid training config: ${(e as Error).message}`, name);
   }
-  const settings = vscode.workspace.getConfiguration("mplab");
   const chunkSize = settings.get<number>("training.chunkSize");
   output.appendLine(`Run Training: ${name}: ${config.steps} steps, ${config.precision}, batch ${config.batchSize}`);
   try {

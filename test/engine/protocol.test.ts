@@ -9,8 +9,8 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type PageMessage,
-} from "../../engine/protocol.ts";
-import { train } from "../../engine/index.ts";
+} from "../../engine/protocol.js";
+import { train } from "../../engine/index.js";
 
 const backend = { name: "cpu", adapter: "test", fp16: "software", note: "why" } as const;
 

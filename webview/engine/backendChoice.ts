@@ -2,6 +2,7 @@
 // navigator.gpu gives an adapter, else the CPU reference backend in this page.
 import type { Backend } from "../../engine/backend/backend.js";
 import { createCpuBackend } from "../../engine/backend/cpu/cpuBackend.js";
+import * as engine from "../../engine/index.js";
 
 export type BackendPreference = "auto" | "webgpu" | "cpu";
 
@@ -9,12 +10,17 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: "high-performance" | "low-power" }): Promise<{ info?: { vendor?: string; architecture?: string; description?: string; device?: string } } | null>;
 }
 
-/** The one place the WebGPU backend plugs in. */
-async function createWebGpu(_adapterName: string): Promise<Backend | null> {
-  // PLUG-IN POINT (WebGPU backend): when engine/backend/webgpu/webgpuBackend.ts is in
-  // main, replace the next line with
-  //   return await createWebGpuBackend();   // import { createWebGpuBackend } from "../../engine/backend/webgpu/webgpuBackend.js";
-  return null;
+type WebGpuFactory = (options: { gpu?: unknown }) => Promise<Backend>;
+
+/**
+ * PLUG-IN POINT (WebGPU backend): the one place the engine page makes a WebGPU backend.
+ * It uses `createWebGpuBackend` from the engine's public API when the build has it
+ * (engine/backend/webgpu, exported by engine/index.ts) and reports null otherwise.
+ * Once it is in main for good, this can become a plain import.
+ */
+async function createWebGpu(gpu: GpuLike): Promise<Backend | null> {
+  const factory = (engine as Record<string, unknown>)["createWebGpuBackend"] as WebGpuFactory | undefined;
+  return factory ? factory({ gpu }) : null;
 }
 
 export async function chooseBackend(preference: BackendPreference, gpu: GpuLike | undefined): Promise<Backend> {
@@ -39,7 +45,7 @@ export async function chooseBackend(preference: BackendPreference, gpu: GpuLike 
   const i = adapter.info ?? {};
   const name = [i.vendor, i.architecture, i.description || i.device].filter(Boolean).join(" ") || "unknown adapter";
   try {
-    const webgpu = await createWebGpu(name);
+    const webgpu = await createWebGpu(gpu);
     if (webgpu) return webgpu;
   } catch (e) {
     if (preference === "webgpu") throw e;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { NotebookFormatError, parseNotebook, serializeNotebook } from "../../../engine/notebook/format.ts";
+import { NotebookFormatError, parseNotebook, serializeNotebook } from "../../../engine/notebook/format.js";
 
 const jupyterFile = {
   cells: [

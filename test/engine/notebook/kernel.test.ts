@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cellApi } from "../../../engine/notebook/cellApi.ts";
-import { InterruptedError, NotebookKernel } from "../../../engine/notebook/kernel.ts";
-import type { EngineSession } from "../../../engine/session/engineSession.ts";
-import { createInProcessSession } from "../../../engine/session/inProcessSession.ts";
-import type { RunProgress } from "../../../engine/train/runResult.ts";
+import { cellApi } from "../../../engine/notebook/cellApi.js";
+import { InterruptedError, NotebookKernel } from "../../../engine/notebook/kernel.js";
+import type { EngineSession } from "../../../engine/session/engineSession.js";
+import { createInProcessSession } from "../../../engine/session/inProcessSession.js";
+import type { RunProgress } from "../../../engine/train/runResult.js";
 
 describe("notebook kernel", () => {
   it("keeps variables across cells and returns the last value", async () => {

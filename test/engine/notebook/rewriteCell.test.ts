@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import vm from "node:vm";
-import { CellSyntaxError, rewriteCell } from "../../../engine/notebook/rewriteCell.ts";
+import { CellSyntaxError, rewriteCell } from "../../../engine/notebook/rewriteCell.js";
 
 /** Runs cells one after another in one context, like the kernel does. */
 function contextRunner() {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { predict, train } from "../../../engine/index.ts";
-import { createInProcessSession } from "../../../engine/session/inProcessSession.ts";
+import { predict, train } from "../../../engine/index.js";
+import { createInProcessSession } from "../../../engine/session/inProcessSession.js";
 
 const config = {
   model: { inputs: 3, hidden: [4], outputs: 1, seed: 3 },

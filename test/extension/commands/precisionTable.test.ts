@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { train } from "../../../engine/index.ts";
-import { precisionTable } from "../../../extension/commands/precisionTable.ts";
+import { train } from "../../../engine/index.js";
+import { precisionTable } from "../../../extension/commands/precisionTable.js";
 
 describe("precision table", () => {
   it("one row per layer and tensor, fractions from the run's statistics", async () => {

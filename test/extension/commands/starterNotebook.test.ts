@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { cellApi } from "../../../engine/notebook/cellApi.ts";
-import { NotebookKernel } from "../../../engine/notebook/kernel.ts";
-import { createInProcessSession } from "../../../engine/session/inProcessSession.ts";
-import { STARTER_CELLS } from "../../../extension/commands/starterNotebook.ts";
+import { cellApi } from "../../../engine/notebook/cellApi.js";
+import { NotebookKernel } from "../../../engine/notebook/kernel.js";
+import { createInProcessSession } from "../../../engine/session/inProcessSession.js";
+import { STARTER_CELLS } from "../../../extension/commands/starterNotebook.js";
 
 describe("New Notebook starter", () => {
   it("runs as is (headless kernel, CPU session) and its run learns", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { contentSecurityPolicy, engineHtml, makeNonce } from "../../../extension/engineHost/html.ts";
-import { describeBackend } from "../../../extension/engineHost/backendLabel.ts";
+import { contentSecurityPolicy, engineHtml, makeNonce } from "../../../extension/engineHost/html.js";
+import { describeBackend } from "../../../extension/engineHost/backendLabel.js";
 
 describe("engine page HTML", () => {
   it("has a CSP with default-src 'none' and scripts only by nonce", () => {

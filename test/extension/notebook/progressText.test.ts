@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatProgress, sparkline } from "../../../extension/notebook/progressText.ts";
+import { formatProgress, sparkline } from "../../../extension/notebook/progressText.js";
 
 describe("live progress line", () => {
   it("says the step, loss, scale, overflow count and time", () => {

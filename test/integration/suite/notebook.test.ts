@@ -91,6 +91,6 @@ describe("notebook", () => {
     assert.match(errorOf(doc.cellAt(0))!.message, /Engine panel was closed/);
     await runCells(doc, 1, 2);
     assert.equal(doc.cellAt(1).executionSummary?.success, true, JSON.stringify(errorOf(doc.cellAt(1))));
-    assert.equal(textOf(doc.cellAt(1), "text/plain"), "'completed'");
+    assert.equal(textOf(doc.cellAt(1), "text/plain"), "completed");
   });
 });
