@@ -46,7 +46,18 @@ export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionRep
   const sMax = observed.length ? Math.max(...observed) : 1;
 
   const tensors: TensorReport[] = [];
-  for (const L of run.layers) for (const role of TENSOR_ROLES) tensors.push(tensorReport(L.layer, L.name, role, L.tensors[role], sMin, sMax, headroom));
+  for (const L of run.layers)
+    for (const role of TENSOR_ROLES) {
+      const t = tensorReport(L.layer, L.name, role, L.tensors[role], sMin, sMax, headroom);
+      // the fp32 shadow saw the values that underflowed here: its smallest is the true one
+      const ref = run.shadow?.reference?.find((r) => r.layer === L.layer)?.tensors[role];
+      if (t.scaled && t.smallestUnknown && ref?.minAbs != null && t.largest !== null) {
+        t.smallest = Math.min(t.smallest ?? Infinity, ref.minAbs);
+        t.smallestUnknown = false;
+        t.window = scaleWindow(t.smallest, Math.max(t.largest, ref.maxAbs ?? 0), headroom);
+      }
+      tensors.push(t);
+    }
 
   let window: ScaleWindow | null = null;
   for (const t of tensors) if (t.window) window = intersect(window, t.window);
