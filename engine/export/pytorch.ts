@@ -57,8 +57,9 @@ export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opt
     "",
     "def make_model():",
     "    # our MLP: Linear layers with the activation between them, none after the last",
-    "    layers = []",
   );
+  if (!embed) add(`    torch.manual_seed(${c.model.seed})`);
+  add("    layers = []");
   shapes.forEach((s) => {
     add(`    layers.append(nn.Linear(${s.inputs}, ${s.outputs}))`);
     if (s.activation !== "linear") add(`    layers.append(${ACT[s.activation]})`);
@@ -77,7 +78,6 @@ export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opt
     );
   } else {
     add("    # the model is too large to embed its initial weights: nn.Linear's default init draws from the same", "    # distribution as ours (uniform in ±1/sqrt(fan_in)), not the same numbers");
-    add("    torch.manual_seed(" + c.model.seed + ")");
   }
   add("    return model", "", "");
   L.push(...scalerSection(c.scaler, c.precision));
