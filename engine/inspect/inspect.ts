@@ -59,6 +59,15 @@ export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionRep
       tensors.push(t);
     }
 
+  // Bias gradients are not in the statistics: each sums the gradient at z over the batch
+  // rows, so it can reach batchSize × that gradient's largest magnitude. The weight-gradient
+  // window keeps that bound below fp16's top too (else the bias overflows first).
+  for (const t of tensors) {
+    if (t.role !== "weightGrads" || !t.window || t.smallest === null || t.largest === null) continue;
+    const ag = tensors.find((u) => u.layer === t.layer && u.role === "activationGrads");
+    const biasBound = ag?.largest != null ? ag.largest * run.config.batchSize : 0;
+    if (biasBound > t.largest) t.window.max = Math.min(t.window.max, scaleWindow(t.smallest, biasBound, headroom).max);
+  }
   let window: ScaleWindow | null = null;
   for (const t of tensors) if (t.window) window = intersect(window, t.window);
 

@@ -36,7 +36,8 @@ export interface TensorReport {
   largest: number | null;
   /** values underflowed: the true smallest magnitude is below `smallest` */
   smallestUnknown: boolean;
-  /** for scaled tensors: the loss scales that keep this tensor inside fp16; null when nothing observed */
+  /** for scaled tensors: the loss scales that keep this tensor inside fp16 (for weight gradients, also
+   * the layer's bias gradient, bounded by batchSize × the largest gradient at z); null when nothing observed */
   window: ScaleWindow | null;
   /** weights/activations: whether they fit fp16 as they are (no scale applies to them) */
   fitsFp16: boolean;

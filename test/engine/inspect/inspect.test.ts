@@ -135,3 +135,19 @@ test("bf16 runs need no scaler; runs without statistics say so", () => {
   assert.ok(empty.findings[0].startsWith("No tensor statistics were observed"));
   assert.throws(() => inspect({} as never), /inspect\(run\): run must be a RunResult/);
 });
+
+test("the weight-gradient window also keeps the unobserved bias gradient: batchSize × the largest gradient at z", () => {
+  // synthRun's batchSize is 2: gradient at z up to 2^-4 -> bias gradient up to 2^-3, above the weight gradients' 2^-6
+  const run = synthRun({
+    precision: "fp32",
+    layers: [{
+      activationGrads: stats("f32", { minAbs: 2 ** -10, maxAbs: 2 ** -4, bins: { [-5]: 1 } }),
+      weightGrads: stats("f32", { minAbs: 2 ** -10, maxAbs: 2 ** -6, bins: { [-7]: 1 } }),
+    }],
+  });
+  const r = inspect(run);
+  // 65504 / (8 · 2^-3) = 65504 -> 2^15 (without the bias bound: 65504 / (8 · 2^-6) -> 2^18)
+  assert.equal(r.tensors.find((t) => t.role === "weightGrads")!.window!.max, 2 ** 15);
+  assert.equal(r.tensors.find((t) => t.role === "activationGrads")!.window!.max, 2 ** 16);
+  assert.equal(r.scaleWindow!.max, 2 ** 15);
+});
