@@ -95,10 +95,10 @@ export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: Sweep
       onProgress: (p) => opts.onProgress?.({ index: i, total: jobs.length, label: job.label, step: p.step, totalSteps: p.totalSteps }),
     });
     if (r.status === "cancelled") cancelled = true;
-    else results[i] = r;
+    results[i] = r; // a cancelled run is kept (summarised, not ranked)
   }
 
-  const ref = results[refIndex];
+  const ref = results[refIndex]?.status === "completed" ? results[refIndex] : null;
   const refLoss = ref?.finalLoss ?? null;
   const entries: SweepEntry[] = [];
   jobs.forEach((job, i) => {
@@ -157,7 +157,7 @@ function recommend(ranked: SweepEntry[], acceptable: number, haveRef: boolean): 
     precision: "fp32",
     scaler: { type: "none" },
     reason: closest
-      ? `no reduced-precision configuration came within ${(acceptable * 100).toFixed(0)}% of fp32's final loss (closest: ${closest.label}, ${pct(closest.finalLossRatio)})`
+      ? `no reduced-precision configuration came within ${+(acceptable * 100).toPrecision(2)}% of fp32's final loss (closest: ${closest.label}, ${pct(closest.finalLossRatio)})`
       : "only fp32 configurations finished",
   };
 }
