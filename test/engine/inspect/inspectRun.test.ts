@@ -12,8 +12,8 @@ test("mixed-fp16 without a scaler underflows; inspect recommends a scale that br
   const before = underflowShare(none, "activationGrads");
   assert.ok(before > 0.2, `expected heavy underflow without a scale, got ${before}`);
   const r = inspect(none);
-  const spec = r.recommendation.spec as { type: string; initScale: number };
-  assert.equal(spec.type, "dynamic");
+  const spec = r.recommendation.spec;
+  assert.ok(spec.type === "dynamic" && spec.initScale !== undefined, JSON.stringify(spec));
   assert.ok(spec.initScale >= 2 ** 10, `recommended scale ${spec.initScale}`);
   assert.ok(Number.isInteger(Math.log2(spec.initScale)));
   // the underflowed tensors are flagged, with the lower end of the window as a bound
