@@ -24,3 +24,4 @@ export { compare, COMPARISON_MIME, type CompareOptions, type Comparison, type Co
 export { sweep, SWEEP_MIME, type SweepGrid, type SweepOptions, type SweepProgress, type SweepEntry, type SweepResult } from "./inspect/sweep.js";
 export { exportPyTorch, type PyTorchExportOptions } from "./export/pytorch.js";
 export { exportDeepSpeed, importDeepSpeed, deepSpeedCaveats, type DeepSpeedConfig, type DeepSpeedFp16, type ImportedDeepSpeed } from "./export/deepspeed.js";
+export { describeNumber, formatNumberInfo, type NumberInfo, type FormatInfo } from "./inspect/numberInfo.js";
