@@ -2,8 +2,8 @@
 // loss scaler, optimizer, batch sizes), and back: importDeepSpeed(json) reads a
 // ds_config into our specs. For the deepspeed preset the round trip is exact.
 import type { OptimizerSpec, Precision, ScalerSpec, TrainConfig, TrainConfigInput } from "../config/schema.js";
-import { parseTrainConfig } from "../config/validate.js";
 import type { RunResult } from "../train/runResult.js";
+import { configOf } from "./configOf.js";
 import { PRESET_DEFAULTS, resolveScaler } from "./scalerDefaults.js";
 
 export interface DeepSpeedFp16 {
@@ -25,13 +25,6 @@ export interface DeepSpeedConfig {
   fp16: DeepSpeedFp16;
   bf16: { enabled: boolean };
   steps_per_print: number;
-}
-
-/** A TrainConfig from a config (input or parsed) or a run. */
-export function configOf(x: TrainConfigInput | TrainConfig | RunResult, who: string): TrainConfig {
-  if (!x || typeof x !== "object") throw new Error(`${who}: give a train config or a RunResult`);
-  // a run's config is already parsed (and its inline data arrays summarised away)
-  return (x as RunResult).kind === "mplab.run" ? (x as RunResult).config : parseTrainConfig(x);
 }
 
 const DS = PRESET_DEFAULTS.deepspeed;

@@ -5,7 +5,7 @@
 import type { ScalerSpec, TrainConfig, TrainConfigInput } from "../config/schema.js";
 import { initWeights, layerShapes, parameterCount } from "../model/mlp.js";
 import type { RunResult } from "../train/runResult.js";
-import { configOf } from "./deepspeed.js";
+import { configOf } from "./configOf.js";
 import { dataSection, py, pyFloat } from "./pythonData.js";
 import { resolveScaler, scalerLabel } from "./scalerDefaults.js";
 
@@ -30,6 +30,7 @@ export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opt
     `# Exported by Mixed Precision Lab${run?.name ?? c.name ? ` from "${(run?.name ?? c.name)!.replace(/[\r\n]/g, " ")}"` : ""}: precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${c.steps} steps.`,
     "#   python3 this_script.py                      (one process)",
     "#   torchrun --nproc_per_node=N this_script.py  (DDP: each rank takes 1/N of every batch; the global batch stays the run's)",
+    "# Needs torch >= 2.3 (torch.amp.GradScaler(device)) and numpy.",
     "# The data comes from the same formulas as Mixed Precision Lab's generators, drawn with numpy's",
     "# RNG instead of ours: the numbers (and so the losses) are not bit-identical, the workload is the same.",
     "import contextlib",

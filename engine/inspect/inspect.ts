@@ -183,13 +183,14 @@ function findings(run: RunResult, rep: PrecisionReport, window: ScaleWindow | nu
   for (const t of rep.tensors) {
     const what = `Layer ${t.layer} ${ROLE_WORDS[t.role]}`;
     const at = t.scaled ? ` at scale ${t.scaleUsed.min === t.scaleUsed.max ? fmtPow2(t.scaleUsed.min) : `${fmtPow2(t.scaleUsed.min)}..${fmtPow2(t.scaleUsed.max)}`}` : "";
-    const keep = t.window && !isEmpty(t.window) ? `; scales ${fmtPow2(t.window.min)} to ${fmtPow2(t.window.max)} keep them` : "";
+    const keep = t.window && !isEmpty(t.window) ? `; scales from ${t.smallestUnknown ? "at least " : ""}${fmtPow2(t.window.min)} to ${fmtPow2(t.window.max)} keep them` : "";
     const verb = t.dtype === "f32" ? "would underflow to zero in fp16" : "underflowed to zero";
     if (t.underflow >= SIGNIFICANT) out.push(`${what}: ${pct(t.underflow)} ${verb}${at}${keep}.`);
     if (t.overflow >= SIGNIFICANT) out.push(`${what}: ${pct(t.overflow)} ${t.dtype === "f32" ? "would overflow fp16" : "overflowed to Inf"}${at}${keep}.`);
   }
-  if (window && !isEmpty(window)) out.push(`Loss scales from ${fmtPow2(window.min)} to ${fmtPow2(window.max)} keep every gradient inside fp16 (with ×${rep.headroom} headroom).`);
-  for (const w of rep.useBf16.why) out.push(`Use bf16: ${w}.`);
+  const atLeast = rep.tensors.some((t) => t.scaled && t.smallestUnknown) ? "at least " : "";
+  if (window && !isEmpty(window)) out.push(`Loss scales from ${atLeast}${fmtPow2(window.min)} to ${fmtPow2(window.max)} keep every gradient inside fp16 (with ×${rep.headroom} headroom).`);
+  for (const w of rep.useBf16.why) out.push(`${run.precision === "mixed-bf16" ? "bf16 is needed here" : "Use bf16"}: ${w}.`);
   for (const l of rep.masterWeights.layers)
     if (l.lostShare >= LOST_SHARE_LIMIT)
       out.push(`Master weights needed: in layer ${l.layer}, ${pct(l.lostShare)} of the weights are more than 2^11 times their update (~${num(l.typicalUpdate)}): in fp16 they would not change${run.precision === "fp16" ? " (this run has no master copy: those updates were lost)" : ""}.`);
