@@ -64,6 +64,25 @@ export interface SweepResult {
   runs: ComparedRun[];
 }
 
+/**
+ * The grid of `Mixed Precision: Sweep Loss Scale` for a config: its fp16 precision (or
+ * mixed-fp16) with no scaler, three static scales and the dynamic presets that differ most.
+ */
+export function defaultSweepGrid(base: TrainConfigInput): Required<SweepGrid> {
+  const p = parseTrainConfig(base).precision;
+  return {
+    precision: [p === "fp16" ? "fp16" : "mixed-fp16"],
+    scaler: [
+      { type: "none" },
+      { type: "static", scale: 2 ** 8 },
+      { type: "static", scale: 2 ** 12 },
+      { type: "static", scale: 2 ** 16 },
+      { type: "dynamic", preset: "pytorch" },
+      { type: "dynamic", preset: "deepspeed" },
+    ],
+  };
+}
+
 interface Job { label: string; config: TrainConfigInput; precision: Precision; scaler: ScalerSpecInput; grid: boolean }
 
 export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: SweepOptions = {}): Promise<SweepResult> {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { compare } from "../../../engine/inspect/compare.js";
+import { formatComparison } from "../../../engine/inspect/formatTables.js";
 import { train } from "../../../engine/train/run.js";
 import { stats, synthRun } from "./synthRun.js";
 import { underflowWorkload } from "./underflowWorkload.js";
@@ -72,4 +73,7 @@ test("on real runs: the unscaled fp16 run is further from fp32 and underflows", 
   assert.ok(dNone.activationGradUnderflow > 0.2 && dScaled.activationGradUnderflow < 0.01);
   assert.deepEqual(c.runs[0].series.losses, fp32.losses);
   assert.ok(JSON.parse(JSON.stringify(c)).kind === "mplab.compare");
+  const text = formatComparison(c);
+  assert.match(text, /^against fp32:$/m);
+  assert.match(text, new RegExp(`^no scale +${dNone.finalLossRatio!.toPrecision(4).replace(".", "\\.")} +0$`, "m"));
 });

@@ -2,7 +2,8 @@
 // the grid has none), recommends, validates before running, and cancels.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sweep, type SweepProgress } from "../../../engine/inspect/sweep.js";
+import { defaultSweepGrid, sweep, type SweepProgress } from "../../../engine/inspect/sweep.js";
+import { formatSweep } from "../../../engine/inspect/formatTables.js";
 import { train } from "../../../engine/train/run.js";
 import { underflowWorkload } from "./underflowWorkload.js";
 
@@ -26,6 +27,19 @@ test("ranks the grid against an added fp32 run and recommends the scaled configu
   assert.deepEqual([...new Set(progress.map((p) => p.index))], [0, 1, 2]);
   assert.ok(progress.every((p) => p.total === 3 && p.totalSteps === 12));
   for (const i of [0, 1, 2]) assert.equal(progress.filter((p) => p.index === i).at(-1)!.step, 12);
+  // the text table, ranked, with the advice last
+  const lines = formatSweep(s).split("\n");
+  assert.match(lines[0], /^Sweep completed; fp32 reference \(fp32 reference\) final loss /);
+  assert.match(lines[4], /^1 +mixed-fp16, static 65536 +completed/);
+  assert.match(lines[5], /^2 +mixed-fp16, none +completed/);
+  assert.match(lines.at(-1)!, /^Use mixed-fp16, static 65536: final loss/);
+});
+
+test("the default grid of the Sweep Loss Scale command", () => {
+  const g = defaultSweepGrid(base);
+  assert.deepEqual(g.precision, ["mixed-fp16"]);
+  assert.deepEqual(g.scaler.map((x) => x.type), ["none", "static", "static", "static", "dynamic", "dynamic"]);
+  assert.deepEqual(defaultSweepGrid({ ...base, precision: "fp16" }).precision, ["fp16"]);
 });
 
 test("an fp32 entry of the grid is the reference; with no reduced precision close enough, fp32 is advised", async () => {
