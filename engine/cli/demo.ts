@@ -68,14 +68,21 @@ function row(label: string, r: RunResult): DemoRow {
 
 /** A sentence per claim, computed from the numbers (never asserted blindly). */
 function story(fp32: DemoRow, none: DemoRow, scaled: DemoRow): string {
-  const ratio = (a: DemoRow) => (a.tailLoss !== null && fp32.tailLoss ? a.tailLoss / fp32.tailLoss : NaN);
+  const ratio = (a: DemoRow) => (a.tailLoss !== null && fp32.tailLoss ? (a.tailLoss / fp32.tailLoss).toPrecision(2) : "-");
+  const skipped = scaled.skippedSteps ? `, ${scaled.skippedSteps} overflowing step(s) were skipped while the scale settled` : "";
   const lines = [
     `Without loss scaling, ${fmtPct(none.gradUnderflow)} of the fp16 gradient values underflowed to zero;` +
-      ` its loss ends ${fmtNum(ratio(none))}x fp32's.`,
-    `With dynamic loss scaling (${scaled.scaler}), ${fmtPct(scaled.gradUnderflow)} underflowed, ${scaled.skippedSteps} step(s)` +
-      ` were skipped while the scale settled, and the loss ends ${fmtNum(ratio(scaled))}x fp32's.`,
+      ` its loss ends at ${ratio(none)}x fp32's.`,
+    `With a ${scaled.scaler} loss scaler (scale ${fmtScaleRange([scaled.scaleMin ?? 1, scaled.scaleMax ?? 1])}), ${fmtPct(scaled.gradUnderflow)}` +
+      ` underflowed${skipped}, and the loss ends at ${ratio(scaled)}x fp32's.`,
   ];
   return lines.join("\n");
+}
+
+function modelText(): string {
+  const m = example.model as { inputs: number; hidden: number[]; outputs: number; activation: string };
+  if (m.hidden.length === 0) return `linear ${m.inputs} -> ${m.outputs} (an MLP without hidden layers)`;
+  return `MLP ${[m.inputs, ...m.hidden, m.outputs].join(" -> ")}, ${m.activation}`;
 }
 
 async function run(args: string[]): Promise<number> {
@@ -105,7 +112,7 @@ async function run(args: string[]): Promise<number> {
   for (const v of variants) {
     const config = { ...example, $schema: undefined, name: `${example.name}: ${v.label}`, precision: v.precision, scaler: v.scaler, steps };
     try {
-      rows.push(row(v.label, await runWithProgress(config, backend, v.label.padEnd(20), values.quiet)));
+      rows.push(row(v.label, await runWithProgress(config, backend, v.label.padEnd(20), values.quiet, 1)));
     } catch (e) {
       console.error(`mplab demo: ${describeError(e, "examples/underflow.mplab.json")}`);
       return 1;
@@ -119,15 +126,15 @@ async function run(args: string[]): Promise<number> {
   const d = example.data;
   console.log(`Mixed Precision Lab demo: ${example.name} (examples/underflow.mplab.json)`);
   console.log(keyValues([
-    ["model", `MLP ${example.model.inputs} -> ${example.model.hidden.join(" -> ")} -> ${example.model.outputs}, ${example.model.activation}`],
-    ["data", `teacher network, ${d.samples} samples, targets scaled by ${d.targetScale} (small gradients)`],
-    ["training", `${steps} steps, batch ${example.batchSize}, ${example.optimizer.type} lr ${example.optimizer.lr}`],
+    ["model", modelText()],
+    ["data", `teacher network, ${d.samples} samples, targets scaled by ${d.targetScale.toExponential()} (small gradients)`],
+    ["training", `${steps} steps, batch ${example.batchSize}, ${example.optimizer.type} lr ${example.optimizer.lr}, momentum ${example.optimizer.momentum}`],
   ]));
   console.log("");
   const cols = (f: (r: DemoRow) => string) => rows.map(f);
   console.log(table([
-    ["", ...cols((r) => r.precision)],
-    ["", ...cols((r) => r.scaler)],
+    ["precision", ...cols((r) => r.precision)],
+    ["loss scaler", ...cols((r) => r.scaler)],
     ["loss (mean of last 10%)", ...cols((r) => fmtNum(r.tailLoss))],
     ["final loss", ...cols((r) => fmtNum(r.finalLoss))],
     ["skipped steps", ...cols((r) => String(r.skippedSteps))],

@@ -55,11 +55,11 @@ export async function readConfigFile(file: string): Promise<unknown> {
 }
 
 /** Runs train() with progress on stderr; Ctrl-C cancels the run (a partial result). */
-export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean): Promise<RunResult> {
+export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean, lines = 10): Promise<RunResult> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
-  const progress = quiet ? null : progressReporter(process.stderr, label);
+  const progress = quiet ? null : progressReporter(process.stderr, label, lines);
   try {
     return await train(config, { backend, signal: abort.signal, onProgress: progress?.onProgress });
   } finally {

@@ -5,7 +5,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fmtNum } from "../../../engine/cli/format.js";
+import { fmtNum, fmtScaleRange } from "../../../engine/cli/format.js";
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const CLI = "dist/mplab.mjs";
 const dir = mkdtempSync(join(tmpdir(), "mplab-cli-"));
@@ -43,9 +45,10 @@ test("train: a summary whose numbers are the RunResult's", () => {
   assert.equal(result.kind, "mplab.run");
   assert.equal(result.steps, 12);
   assert.equal(result.losses.length, 12);
-  assert.match(r.stdout, new RegExp(`final loss\\s+${fmtNum(result.finalLoss).replace(/[.+]/g, "\\$&")}\\n`));
+  assert.match(r.stdout, new RegExp(`final loss\\s+${esc(fmtNum(result.finalLoss))}\\n`));
   assert.match(r.stdout, new RegExp(`skipped steps\\s+${result.skippedSteps} of 12\\n`));
-  assert.match(r.stdout, /scale range\s+2\^16/);
+  assert.match(r.stdout, new RegExp(`scale range\\s+${esc(fmtScaleRange(result.scales))} \\(after the run: `));
+  assert.equal(result.scales[0], 2 ** 16);
   assert.match(r.stdout, /gradients lost to underflow/);
   assert.match(r.stdout, /^ +1 +4->8 relu +\S+% \/ \S+%/m);
   assert.match(r.stdout, /^ +2 +8->1 linear/m);
@@ -73,7 +76,7 @@ test("train: every step overflows with a static scale of 2^40", () => {
   const r = mplab("train", file, "--backend", "cpu", "-q");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /skipped steps\s+12 of 12/);
-  assert.match(r.stdout, /overflow steps\s+12 \(steps 0, 1, 2, 3, 4, \.\.\. \(7 more\)\)/);
+  assert.match(r.stdout, /overflow steps\s+12 \(at steps 0, 1, 2, 3, 4, \.\.\. \(7 more\)\)/);
   assert.match(r.stdout, /first non-finite\s+step 0: layer \d/);
 });
 
