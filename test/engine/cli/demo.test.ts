@@ -19,22 +19,23 @@ function demo(...args: string[]) {
 
 test("demo: fp32, fp16 without and with loss scaling, side by side", () => {
   const { runs } = JSON.parse(demo("--json", "-q").stdout);
-  const [fp32, none, scaled] = runs;
+  const [fp32, none, scaled, bf16] = runs;
   assert.deepEqual(runs.map((r: { precision: string; scaler: string }) => `${r.precision} ${r.scaler}`),
-    ["fp32 none", "mixed-fp16 none", "mixed-fp16 dynamic (pytorch)"]);
+    ["fp32 none", "mixed-fp16 none", "mixed-fp16 dynamic (pytorch)", "mixed-bf16 none"]);
   assert.equal(fp32.gradUnderflow, 0);
   assert.ok(none.gradUnderflow > 0.5, `no scaler lost only ${none.gradUnderflow} of the gradients`);
   assert.ok(scaled.gradUnderflow < 0.01, `scaled run lost ${scaled.gradUnderflow}`);
   assert.ok(none.tailLoss > 3 * fp32.tailLoss, `no scaler ${none.tailLoss} vs fp32 ${fp32.tailLoss}`);
   assert.ok(scaled.tailLoss < 1.2 * fp32.tailLoss, `scaled ${scaled.tailLoss} vs fp32 ${fp32.tailLoss}`);
+  assert.ok(bf16.gradUnderflow < 0.01 && bf16.tailLoss < 1.2 * fp32.tailLoss, "bf16 needs no scaler here");
   assert.equal(none.scaleMax, 1);
   assert.ok(scaled.scaleMax > scaled.scaleMin, "the dynamic scale grew");
 });
 
 test("demo: the table and the story in words", () => {
   const r = demo("--steps", "50", "-q");
-  assert.match(r.stdout, /^ +precision +fp32 +mixed-fp16 +mixed-fp16$/m);
-  assert.match(r.stdout, /^ +gradients lost to underflow +0\.0% +\S+% +\S+%$/m);
+  assert.match(r.stdout, /^ +precision +fp32 +mixed-fp16 +mixed-fp16 +mixed-bf16$/m);
+  assert.match(r.stdout, /^ +gradients lost to underflow +0\.0% +\S+% +\S+% +\S+%$/m);
   assert.match(r.stdout, /Without loss scaling, \S+% of the fp16 gradient values underflowed/);
   const bad = spawnSync(process.execPath, [CLI, "demo", "--steps", "0"], { encoding: "utf8" });
   assert.equal(bad.status, 2);
