@@ -105,7 +105,14 @@ async function run(args: string[]): Promise<number> {
     return 1;
   }
   const json = JSON.stringify(result, null, 2) + "\n";
-  if (values.out) await writeFile(values.out, json);
+  if (values.out) {
+    try {
+      await writeFile(values.out, json);
+    } catch (e) {
+      console.error(`mplab train: cannot write ${values.out}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   if (values.json) process.stdout.write(json);
   else console.log(runSummary(result));
   if (values.out && !values.json) console.log(`\nRunResult written to ${values.out}`);
