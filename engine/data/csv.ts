@@ -21,11 +21,11 @@ export async function readCsv(spec: Extract<DataSpec, { type: "csv" }>): Promise
   };
   const xi = spec.inputs.map((c) => column(c, "inputs"));
   const yi = spec.targets.map((c) => column(c, "targets"));
-  const num = (row: string[], i: number, r: number) => {
+  const num = (row: string[], i: number, line: number) => {
     const v = Number(row[i]);
-    if (row[i] === undefined || row[i] === "" || !Number.isFinite(v)) throw new Error(`${spec.path}: row ${r + 1}, column ${header[i] ?? i}: ${JSON.stringify(row[i] ?? "")} is not a finite number`);
+    if (row[i] === undefined || row[i] === "" || !Number.isFinite(v)) throw new Error(`${spec.path}: line ${line}, column ${header[i] ?? i}: ${JSON.stringify(row[i] ?? "")} is not a finite number`);
     return v;
   };
   const body = rows.slice(1);
-  return fromRows(body.map((row, r) => xi.map((i) => num(row, i, r + 1))), body.map((row, r) => yi.map((i) => num(row, i, r + 1))), "data");
+  return fromRows(body.map((row, r) => xi.map((i) => num(row, i, r + 2))), body.map((row, r) => yi.map((i) => num(row, i, r + 2))), "data");
 }

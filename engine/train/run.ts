@@ -29,9 +29,9 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
   const data = await materialize(config.data);
   if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
   if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  const rule = ruleFromSpec(config.scaler);
   const { backend, owned } = await selectBackend(opts.backend ?? "auto");
   const policy = policyFor(config.precision);
-  const rule = ruleFromSpec(config.scaler);
   const steps = config.steps;
   const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
