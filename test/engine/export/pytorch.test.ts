@@ -21,7 +21,9 @@ function save(text: string): string {
   return p;
 }
 function python(args: string[], input?: string) {
-  return spawnSync("python3", args, { encoding: "utf8", input });
+  const r = spawnSync("python3", args, { encoding: "utf8", input });
+  if (r.error) throw new Error(`python3 could not be run (${r.error.message}): these tests need python3 (Debian package python3)`);
+  return r;
 }
 
 const cfg = (over: Partial<TrainConfigInput> = {}): TrainConfigInput => ({
