@@ -49,5 +49,5 @@ export function histQuantileExp(s: TensorStats, q: number): number | null {
 export function fmtPow2(x: number): string {
   const e = Math.log2(x);
   if (!Number.isFinite(e) || !Number.isInteger(e)) return String(x);
-  return Math.abs(e) <= 20 ? `2^${e} (${x})` : `2^${e}`;
+  return e >= 0 && e <= 20 ? `2^${e} (${x})` : `2^${e}`;
 }

@@ -39,6 +39,9 @@ export interface TensorReport {
   /** for scaled tensors: the loss scales that keep this tensor inside fp16 (for weight gradients, also
    * the layer's bias gradient, bounded by batchSize × the largest gradient at z); null when nothing observed */
   window: ScaleWindow | null;
+  /** like `window`, but the bottom keeps all but 0.1% of the nonzero values (from the exponent
+   * histogram): one extreme value does not decide it. "use bf16" is advised when this is empty */
+  coreWindow: ScaleWindow | null;
   /** weights/activations: whether they fit fp16 as they are (no scale applies to them) */
   fitsFp16: boolean;
 }
@@ -71,6 +74,8 @@ export interface PrecisionReport {
   tensors: TensorReport[];
   /** scales that keep every gradient tensor inside fp16; null when none does (or nothing observed) */
   scaleWindow: ScaleWindow | null;
+  /** scales that keep all but 0.1% of each gradient tensor's smallest values and all its largest; null when none */
+  coreScaleWindow: ScaleWindow | null;
   useBf16: { advised: boolean; why: string[] };
   masterWeights: { needed: boolean; layers: MasterWeightsLayer[]; how: string };
   recommendation: ScalerAdvice;

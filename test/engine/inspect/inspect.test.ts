@@ -70,7 +70,9 @@ test("use bf16: activations beyond 65504, and gradients no single scale covers",
   assert.equal(r.useBf16.advised, true);
   assert.equal(r.useBf16.why.length, 2);
   assert.match(r.useBf16.why[0], /activations reach 1\.00e\+5/);
-  assert.match(r.useBf16.why[1], /keeping the smallest needs a scale >= 2\^16 \(65536\), the largest <= 2\^10/);
+  // 1 value in 100 at 2^-40 is more than the 0.1% the core window may drop
+  assert.deepEqual(wg.coreWindow, { min: 2 ** 16, max: 2 ** 10 });
+  assert.match(r.useBf16.why[1], /keeping all but 0\.100% of the smallest needs a scale >= 2\^16 \(65536\), the largest <= 2\^10/);
   // an fp32 run's advice is for a mixed-fp16 run: the top of the (empty) window, keeping the largest finite
   assert.deepEqual(r.recommendation.spec, { type: "dynamic", preset: "pytorch", initScale: 2 ** 10 });
 });
@@ -150,4 +152,38 @@ test("the weight-gradient window also keeps the unobserved bias gradient: batchS
   assert.equal(r.tensors.find((t) => t.role === "weightGrads")!.window!.max, 2 ** 15);
   assert.equal(r.tensors.find((t) => t.role === "activationGrads")!.window!.max, 2 ** 16);
   assert.equal(r.scaleWindow!.max, 2 ** 15);
+});
+
+test("the core window: a few extreme values (under 0.1%) do not make bf16 necessary", () => {
+  const run = synthRun({
+    precision: "fp32",
+    scaler: { type: "none" },
+    // 5 of 10000 at 2^-40: the extremes span too much, but the 0.1%-quantile is in bin -10
+    layers: [{ weightGrads: stats("f32", { minAbs: 2 ** -40, maxAbs: 4, bins: { [-40]: 5, [-10]: 9990, 2: 5 } }) }],
+  });
+  const r = inspect(run);
+  const wg = r.tensors.find((t) => t.role === "weightGrads")!;
+  assert.deepEqual(wg.window, { min: 2 ** 16, max: 2 ** 10 });
+  // 2^-24 / 2^-10 = 2^-14
+  assert.deepEqual(wg.coreWindow, { min: 2 ** -14, max: 2 ** 10 });
+  assert.equal(r.scaleWindow, null);
+  assert.deepEqual(r.coreScaleWindow, { min: 2 ** -14, max: 2 ** 10 });
+  assert.equal(r.useBf16.advised, false);
+  assert.deepEqual(r.recommendation.spec, { type: "dynamic", preset: "pytorch", initScale: 2 ** 10 });
+  assert.ok(r.findings.some((f) => f.startsWith("No single loss scale keeps every gradient value inside fp16; scales from 2^-14 to 2^10 (1024) keep all but 0.100%")), r.findings.join("\n"));
+});
+
+test("the core window counts underflowed values below the rest; unknown when they exceed 0.1%", () => {
+  const mk = (underflow: number) =>
+    inspect(synthRun({
+      precision: "mixed-fp16",
+      scaler: { type: "none" },
+      layers: [{ activationGrads: stats("f16", { count: 10000, underflow, minAbs: 2 ** -20, maxAbs: 2 ** -19, bins: { [-20]: 10000 - 10000 * underflow } }) }],
+    })).tensors.find((t) => t.role === "activationGrads")!;
+  // 5 underflowed of 10000: the 0.1%-quantile (10th value) is in bin -20 -> 2^-24 / 2^-20 = 2^-4
+  const few = mk(0.0005);
+  assert.equal(few.coreWindow!.min, 2 ** -4);
+  assert.equal(few.window!.min, 2); // extremes: at least 2 × the scale used
+  // 100 underflowed: the quantile is among them, so the core window falls back to the bound
+  assert.equal(mk(0.01).coreWindow!.min, 2);
 });
