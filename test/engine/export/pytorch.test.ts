@@ -3,7 +3,7 @@
 // and checked against our generators' formulas.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -20,8 +20,10 @@ function save(text: string): string {
   writeFileSync(p, text);
   return p;
 }
+// Debian's python3 first: .ci/run installs python3-numpy for it (a pyenv python3 on PATH may lack numpy)
+const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 function python(args: string[], input?: string) {
-  const r = spawnSync("python3", args, { encoding: "utf8", input });
+  const r = spawnSync(PYTHON, args, { encoding: "utf8", input });
   if (r.error) throw new Error(`python3 could not be run (${r.error.message}): these tests need python3 (Debian package python3)`);
   return r;
 }
