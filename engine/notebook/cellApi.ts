@@ -45,10 +45,18 @@ export function cellApi(options: CellApiOptions): KernelGlobals {
     async function predict(model: TrainedModel, inputs: number[][]): Promise<number[][]> {
       return options.session().predict(model, inputs);
     }
+    // sweep() trains in this process (its runs do not go through the session yet);
+    // it is tied to the cell's interrupt like train().
+    async function sweep(...args: Parameters<typeof engine.sweep>): ReturnType<typeof engine.sweep> {
+      const [base, grid, opts = {}] = args;
+      const signal = kernel.current?.signal;
+      return engine.sweep(base, grid, { ...opts, signal: opts.signal && signal ? AbortSignal.any([opts.signal, signal]) : (opts.signal ?? signal) });
+    }
     return {
       ...engine,
       train,
       predict,
+      sweep,
       /** shows a value under the cell now (a RunResult renders as a chart) */
       display: (value: unknown) => kernel.current?.display(value),
       /** the backend the engine runs on */

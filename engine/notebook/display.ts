@@ -1,16 +1,17 @@
 // How a cell's value is shown: a MIME bundle (nbformat's "data"). Engine results get
 // their renderer's MIME type; everything else is text, formatted like Node's REPL.
 import { inspect } from "node:util";
+import { COMPARISON_MIME } from "../inspect/compare.js";
+import { PRECISION_REPORT_MIME } from "../inspect/report.js";
+import { SWEEP_MIME } from "../inspect/sweep.js";
 import { RUN_RESULT_MIME } from "../train/runResult.js";
-
-export const REPORT_MIME = "application/vnd.mplab.report+json";
-export const COMPARE_MIME = "application/vnd.mplab.compare+json";
 
 /** Plain-data results the renderer draws, by their `kind` field. */
 const RENDERED_KINDS: Record<string, string> = {
   "mplab.run": RUN_RESULT_MIME,
-  "mplab.report": REPORT_MIME,
-  "mplab.compare": COMPARE_MIME,
+  "mplab.report": PRECISION_REPORT_MIME,
+  "mplab.compare": COMPARISON_MIME,
+  "mplab.sweep": SWEEP_MIME,
 };
 
 export type MimeBundle = Record<string, unknown>;
