@@ -196,11 +196,15 @@ export function encodeNonFinite(value: unknown): unknown {
     if (Number.isFinite(value)) return value;
     return { [NON_FINITE_TAG]: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" };
   }
+  if (typeof value === "function" || typeof value === "symbol") return undefined; // not data: left out
   if (Array.isArray(value)) return value.map(encodeNonFinite);
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, encodeNonFinite);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = encodeNonFinite(v);
+    for (const [k, v] of Object.entries(value)) {
+      const e = encodeNonFinite(v);
+      if (e !== undefined) out[k] = e;
+    }
     return out;
   }
   return value;

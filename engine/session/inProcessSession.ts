@@ -5,6 +5,7 @@ import type { TrainConfigInput } from "../config/schema.js";
 import { createCpuBackend } from "../backend/cpu/cpuBackend.js";
 import { predict, train } from "../index.js";
 import type { EngineSession, SessionTrainOptions } from "./engineSession.js";
+import { createSerialQueue } from "./serialQueue.js";
 import type { RunResult, TrainedModel } from "../train/runResult.js";
 
 export interface InProcessSessionOptions {
@@ -15,6 +16,7 @@ export interface InProcessSessionOptions {
 export function createInProcessSession(options: InProcessSessionOptions = {}): EngineSession {
   let backend: Promise<Backend> | undefined;
   let disposed = false;
+  const queue = createSerialQueue(); // one run at a time on the backend
   const getBackend = (): Promise<Backend> => {
     if (disposed) return Promise.reject(new Error("this engine session was disposed"));
     backend ??= Promise.resolve((options.createBackend ?? (() => createCpuBackend()))());
@@ -27,10 +29,11 @@ export function createInProcessSession(options: InProcessSessionOptions = {}): E
     async train(config: TrainConfigInput, o: SessionTrainOptions = {}): Promise<RunResult> {
       const b = await getBackend();
       const withChunk = o.chunkSize !== undefined && config.chunkSize === undefined ? { ...config, chunkSize: o.chunkSize } : config;
-      return train(withChunk, { backend: b, signal: o.signal, onProgress: o.onProgress });
+      return queue.run(() => train(withChunk, { backend: b, signal: o.signal, onProgress: o.onProgress }));
     },
     async predict(model: TrainedModel, inputs: number[][]): Promise<number[][]> {
-      return predict(model, inputs, { backend: await getBackend() });
+      const b = await getBackend();
+      return queue.run(() => predict(model, inputs, { backend: b }));
     },
     dispose() {
       disposed = true;

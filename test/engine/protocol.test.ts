@@ -47,6 +47,8 @@ describe("protocol", () => {
     assert.deepEqual(back.a, [1, NaN, Infinity, -Infinity]);
     assert.equal(back.b.c, -0.5);
     assert.deepEqual(back.d, [Infinity, 2]);
+    // functions (e.g. a callback left in a config) are not data: left out, not a clone error
+    assert.deepEqual(wire(encodeNonFinite({ a: 1, f: () => 1, g: [() => 2] })), { a: 1, g: [null] });
   });
 
   it("a real RunResult and its progress events pass the page-message validation after the wire", async () => {

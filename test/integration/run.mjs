@@ -86,6 +86,7 @@ for (const launch of launches.filter((l) => !only || l.name === only)) {
     failed++;
   } else {
     for (const t of results.tests) console.log(`  ${t.state === "passed" ? "ok  " : "FAIL"} ${launch.name} › ${t.title}${t.error ? `\n       ${t.error.replace(/\n/g, "\n       ")}` : ""}`);
+    for (const n of results.notes ?? []) console.log(`  note: ${n}`);
     passed += results.passed;
     failed += results.failed;
     if (exit !== 0 && results.failed === 0) failed++; // crashed after reporting

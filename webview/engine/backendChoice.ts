@@ -19,7 +19,8 @@ type WebGpuFactory = (options: { gpu?: unknown }) => Promise<Backend>;
  * Once it is in main for good, this can become a plain import.
  */
 async function createWebGpu(gpu: GpuLike): Promise<Backend | null> {
-  const factory = (engine as Record<string, unknown>)["createWebGpuBackend"] as WebGpuFactory | undefined;
+  // looked up at run time: builds without the WebGPU backend do not export it
+  const factory = Reflect.get(engine, "createWebGpuBackend") as WebGpuFactory | undefined;
   return factory ? factory({ gpu }) : null;
 }
 

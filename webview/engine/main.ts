@@ -5,6 +5,7 @@ import type { Backend } from "../../engine/backend/backend.js";
 import { predict, train } from "../../engine/index.js";
 import { assertNever, encodeMessage, parseHostMessage, PROTOCOL_VERSION, ProtocolError, type HostMessage, type PageMessage } from "../../engine/protocol.js";
 import { createDashboard } from "../dashboard/dashboard.js";
+import { createSerialQueue } from "../../engine/session/serialQueue.js";
 import { chooseBackend, type BackendPreference } from "./backendChoice.js";
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
@@ -12,6 +13,8 @@ declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const vscode = acquireVsCodeApi();
 const post = (m: PageMessage) => vscode.postMessage(encodeMessage(m));
 const runs = new Map<string, AbortController>();
+// one run at a time on the backend; queued runs can still be cancelled before they start
+const queue = createSerialQueue();
 
 const dashboard = createDashboard(document.getElementById("dashboard") ?? document.body, {
   cancel: (runId) => runs.get(runId)?.abort(),
@@ -27,14 +30,14 @@ async function handle(msg: HostMessage, backend: Backend): Promise<void> {
       const name = typeof config.name === "string" ? config.name : `run ${msg.id}`;
       dashboard.runStarted(msg.id, name, typeof config.steps === "number" ? config.steps : 0);
       try {
-        const result = await train(config as Parameters<typeof train>[0], {
+        const result = await queue.run(() => train(config as Parameters<typeof train>[0], {
           backend,
           signal: abort.signal,
           onProgress: (progress) => {
             dashboard.progress(msg.id, progress);
             post({ v: PROTOCOL_VERSION, type: "progress", id: msg.id, progress });
           },
-        });
+        }));
         dashboard.runFinished(msg.id, result);
         post({ v: PROTOCOL_VERSION, type: "trainResult", id: msg.id, result });
       } finally {
@@ -43,7 +46,7 @@ async function handle(msg: HostMessage, backend: Backend): Promise<void> {
       return;
     }
     case "predict": {
-      const outputs = await predict(msg.model, msg.inputs, { backend });
+      const outputs = await queue.run(() => predict(msg.model, msg.inputs, { backend }));
       post({ v: PROTOCOL_VERSION, type: "predictResult", id: msg.id, outputs: outputs.map((row) => Array.from(row)) });
       return;
     }

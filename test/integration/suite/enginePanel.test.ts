@@ -15,7 +15,7 @@ describe("engine page", () => {
     assert.equal(exports.statusBarText(), describeBackend(info));
     // the same answer over the protocol's describe request
     assert.deepEqual(await exports.engine.backend(), info);
-    console.log(`engine backend: ${describeBackend(info)}: ${info.adapter}; ${info.note ?? ""}`);
+    (globalThis as { mplabTestNotes?: string[] }).mplabTestNotes?.push(`engine page backend: ${describeBackend(info)} (${info.adapter}); ${info.note ?? ""}`);
   });
 
   it("Restart Engine starts a new engine page", async () => {

@@ -17,6 +17,10 @@ const suites: Record<string, () => Promise<unknown>[]> = {
 
 interface TestRecord { title: string; state: "passed" | "failed"; error?: string }
 
+/** Lines tests want in the runner's output (the extension host's console is not shown). */
+export const notes: string[] = [];
+(globalThis as { mplabTestNotes?: string[] }).mplabTestNotes = notes;
+
 export async function run(): Promise<void> {
   const name = process.env.MPLAB_TEST_SUITE ?? "trusted";
   const load = suites[name];
@@ -34,6 +38,6 @@ export async function run(): Promise<void> {
   });
   const passed = tests.filter((t) => t.state === "passed").length;
   const out = process.env.MPLAB_TEST_RESULTS;
-  if (out) writeFileSync(out, JSON.stringify({ suite: name, passed, failed: tests.length - passed, tests }, null, 2));
+  if (out) writeFileSync(out, JSON.stringify({ suite: name, passed, failed: tests.length - passed, tests, notes }, null, 2));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }
