@@ -72,7 +72,8 @@ for (const launch of launches.filter((l) => !only || l.name === only)) {
   try {
     exit = await runTests({
       ...(desktop ? { version: DESKTOP_VERSION } : { vscodeExecutablePath: join(root, "test/integration/codeServerShim.mjs") }),
-      extensionDevelopmentPath: root,
+      // MPLAB_TEST_EXTENSION_PATH: test another copy, e.g. the unzipped .vsix's extension/ folder
+      extensionDevelopmentPath: process.env.MPLAB_TEST_EXTENSION_PATH ?? root,
       extensionTestsPath: testsPath,
       launchArgs: [workspace],
       extensionTestsEnv: { MPLAB_TEST_SUITE: launch.name, MPLAB_TEST_RESULTS: resultsFile, MPLAB_TRUST_WORKSPACE: launch.trust ? "1" : "0" },
