@@ -80,7 +80,7 @@ export function renderHistogram(t: TensorStats, o: HistogramOptions): HTMLElemen
   root.appendChild(svg("line", { class: "mpl-hist-line", x1: PAD_L, x2: W - PAD_R, y1: base, y2: base }));
 
   const el = h("figure", { class: "mpl-hist", attrs: { "data-hist": o.title } }, [
-    h("figcaption", { class: "mpl-muted", text: o.title + (shift ? ` (scaled ×${formatScale(o.scale!)}; dashed: unscaled)` : "") }),
+    h("figcaption", { class: "mpl-muted", text: o.title + (shift ? ` ×${formatScale(o.scale!)} (dashed: unscaled)` : "") }),
   ]);
   el.style.margin = "0";
   el.appendChild(root);

@@ -153,10 +153,11 @@ function renderHistograms(r: RunResult): HTMLElement {
         if (c > 0) (lo = Math.min(lo, hist.minExp + i)), (hi = Math.max(hi, hist.minExp + i));
       });
     }
-  // always show the whole fp16 range, and a little beyond
-  lo = Math.min(Number.isFinite(lo) ? lo : -26, -26);
-  hi = Math.max(Number.isFinite(hi) ? hi : 17, 17);
+  // always show the whole fp16 range, a little beyond, and where unscaled gradients would sit
   const scale = observedScale(r);
+  const shift = Math.round(Math.log2(scale));
+  lo = Math.min(Number.isFinite(lo) ? lo - Math.max(0, shift) : -26, -26);
+  hi = Math.max(Number.isFinite(hi) ? hi - Math.min(0, shift) : 17, 17);
   const grid = h("div", { class: "mpl-hists" });
   for (const l of r.layers)
     for (const role of TENSOR_ROLES) {

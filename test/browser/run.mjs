@@ -1,0 +1,187 @@
+// Browser tests: the notebook renderer and the engine dashboard in headless Debian
+// chromium (playwright-core), served with the engine webview's strict CSP.
+// Screenshots of every view go to test-output/browser/ (git-ignored).
+// Last line: "N passed, N failed"; exit code 1 on any failure.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { chartPixels, decode, expectedSummaryParts, readView } from "./checks.mjs";
+import { startServer } from "./server.mjs";
+
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+const OUT = join(ROOT, "test-output");
+const SHOTS = join(OUT, "browser");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const FLAGS = ["--no-sandbox", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0, failed = 0;
+async function test(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n     ")}`);
+  }
+}
+function sh(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
+}
+const fixture = (name) => JSON.parse(readFileSync(join(OUT, "fixtures", `${name}.json`), "utf8"), (_k, v) => decode(v));
+
+// ---- setup: bundles, fixtures, server, browser --------------------------------------
+if (!existsSync(join(ROOT, "dist/webview/renderer.js"))) sh(process.execPath, ["scripts/build.mjs"]);
+sh(process.execPath, ["--import", "tsx", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
+const server = await startServer(ROOT);
+
+async function launch(webgpu) {
+  const profile = mkdtempSync(join(tmpdir(), "mplab-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...FLAGS, ...(webgpu ? ["--enable-unsafe-webgpu"] : [])],
+    viewport: { width: 1100, height: 900 },
+  });
+  return { context, close: async () => (await context.close(), rmSync(profile, { recursive: true, force: true })) };
+}
+
+const RUN_MIME = "application/vnd.mplab.run+json";
+const REPORT_MIME = "application/vnd.mplab.report+json";
+const COMPARE_MIME = "application/vnd.mplab.compare+json";
+
+async function checkRunView(page, root, r, { live = false } = {}) {
+  const v = await page.evaluate(readView, root);
+  assert.deepEqual(v.cspViolations, [], "CSP violations");
+  assert.deepEqual(v.pageErrors, [], "page errors");
+  if (!live) for (const part of expectedSummaryParts(r)) assert.ok(v.summary.includes(part), `summary ${JSON.stringify(v.summary)} lacks ${JSON.stringify(part)}`);
+  // one marker per overflow step, inside the plot
+  assert.deepEqual(v.markers.map((m) => m.step), r.overflowSteps, "one marker per overflow step");
+  for (const m of v.markers) {
+    const cx = m.box.x + m.box.width / 2;
+    assert.ok(cx >= v.over.x - 1 && cx <= v.over.x + v.over.width + 1, `marker of step ${m.step} outside the plot`);
+  }
+  if (live) return v;
+  // the table holds the fixture's numbers
+  assert.equal(v.cells.length, r.layers.length * 4, "a row per layer and tensor");
+  for (const c of v.cells) {
+    const t = r.layers.find((l) => l.layer === c.layer).tensors[c.role];
+    for (const [field, cell] of Object.entries(c.fields)) {
+      const want = t[field];
+      if (want === null) { assert.equal(cell.value, "null"); continue; }
+      assert.equal(Number(cell.value), want, `layer ${c.layer} ${c.role} ${field}`);
+      const shown = parseFloat(cell.text) / (cell.text.endsWith("%") ? 100 : 1);
+      if (want === 0) assert.equal(shown, 0);
+      else assert.ok(Math.abs(shown - want) <= 5e-3 * Math.abs(want), `layer ${c.layer} ${c.role} ${field}: shows ${cell.text}, fixture ${want}`);
+    }
+  }
+  // histograms: every tensor, its nonzero bins, the three fp16 lines
+  assert.equal(v.hists.length, r.layers.length * 4);
+  for (const hgm of v.hists) {
+    const [, layer, ...role] = hgm.title.split(" ");
+    const key = { weights: "weights", activations: "activations", "activation gradients": "activationGrads", "weight gradients": "weightGrads" }[role.join(" ")];
+    const hist = r.layers.find((l) => l.layer === Number(layer)).tensors[key].histogram;
+    const want = hist.counts.map((c, i) => [hist.minExp + i, c]).filter(([, c]) => c > 0);
+    assert.deepEqual(hgm.bars, want, `histogram ${hgm.title}`);
+    assert.equal(hgm.lines, 4, "fp16 lines 2^-24, 2^-14, 65504 and the base line");
+  }
+  for (const [k, bytes] of Object.entries(v.memory)) assert.equal(bytes, r.memory[k], `memory ${k}`);
+  assert.equal(Object.keys(v.memory).length, 5);
+  assert.equal(v.nonFinite, r.firstNonFinite.length ? String(r.firstNonFinite[0].step) : null, "first non-finite step");
+  assert.ok(v.numbersRows > 0, "numbers table");
+  return v;
+}
+
+async function checkChartsDrawn(page, colors = { loss: "blue", scale: "purple", gradNorm: "green" }) {
+  const px = await page.evaluate(chartPixels);
+  for (const [id, color] of Object.entries(colors)) {
+    assert.ok(px[id]?.canvas, `${id} chart has a canvas`);
+    // a drawn line leaves at least a few dozen pixels of its colour; a blank chart none
+    assert.ok(px[id].counts[color] >= 40, `${id} chart: ${px[id].counts[color]} ${color} pixels`);
+  }
+  return px;
+}
+
+// ---- the renderer ---------------------------------------------------------------------
+const browser = await launch(false);
+const page = await browser.context.newPage();
+page.on("console", (m) => m.type() === "error" && console.log(`     [page] ${m.text()}`));
+await page.goto(`${server.url}/pages/renderer.html`);
+await page.waitForFunction(() => window.ready === true);
+
+for (const name of ["fp32", "overflow", "underflow", "cancelled", "long"]) {
+  await test(`renderer: ${name} run`, async () => {
+    const r = fixture(name);
+    await page.evaluate(([n, m]) => window.renderOutput([n], m, "o1"), [name, RUN_MIME]);
+    await checkRunView(page, "#o1", r);
+    const px = await checkChartsDrawn(page);
+    // long runs are downsampled to about two points per pixel column
+    for (const id of ["loss", "scale", "gradNorm"]) assert.ok(px[id].points <= Math.min(r.steps, 2 * px[id].cssWidth + 2), `${id}: ${px[id].points} points`);
+    await page.screenshot({ path: join(SHOTS, `renderer-${name}.png`), fullPage: true });
+  });
+}
+
+await test("renderer: precision report", async () => {
+  await page.evaluate(([m]) => window.renderOutput(["underflow"], m, "o2"), [REPORT_MIME]);
+  await checkRunView(page, "#o2", fixture("underflow"));
+});
+
+await test("renderer: comparison of two runs", async () => {
+  const a = fixture("overflow"), b = fixture("cancelled");
+  await page.evaluate(([m]) => window.renderOutput(["overflow", "cancelled"], m, "o3"), [COMPARE_MIME]);
+  const v = await page.evaluate(readView, "#o3");
+  assert.deepEqual(v.markers.filter((m) => m.series === 0).map((m) => m.step), a.overflowSteps);
+  assert.deepEqual(v.markers.filter((m) => m.series === 1).map((m) => m.step), b.overflowSteps);
+  await checkChartsDrawn(page, { loss: "orange", scale: "blue" });
+  await page.screenshot({ path: join(SHOTS, "renderer-compare.png"), fullPage: true });
+});
+
+for (const theme of ["vscode-light", "vscode-high-contrast"]) {
+  await test(`renderer: follows the ${theme} theme`, async () => {
+    await page.evaluate(([m]) => window.renderOutput(["overflow"], m, "o4"), [RUN_MIME]);
+    await page.evaluate((t) => (document.body.className = t), theme);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await checkChartsDrawn(page); // colours read from the new theme's variables
+    await page.screenshot({ path: join(SHOTS, `renderer-overflow-${theme}.png`), fullPage: true });
+  });
+}
+await page.evaluate(() => (document.body.className = "vscode-dark"));
+
+await test("renderer: resizes with the editor", async () => {
+  await page.evaluate(([m]) => window.renderOutput(["overflow"], m, "o5"), [RUN_MIME]);
+  const before = (await page.evaluate(chartPixels)).loss.cssWidth;
+  await page.setViewportSize({ width: 560, height: 900 });
+  await page.waitForFunction((w) => {
+    const c = document.querySelector('[data-chart="loss"] canvas');
+    return c && c.getBoundingClientRect().width < w - 50;
+  }, before);
+  await checkChartsDrawn(page);
+  const v = await checkRunView(page, "#o5", fixture("overflow"));
+  assert.ok(v.markers.length > 0);
+  await page.screenshot({ path: join(SHOTS, "renderer-narrow.png"), fullPage: true });
+  await page.setViewportSize({ width: 1100, height: 900 });
+});
+
+await test("renderer: a broken output gets a clear message", async () => {
+  await page.evaluate(() => window.renderOutput(["fp32"], "application/vnd.mplab.compare+json", "o6").catch(String));
+  // a comparison of one run still draws; a run with a wrong kind does not
+  const text = await page.evaluate(async () => {
+    const el = document.createElement("div");
+    document.getElementById("out").replaceChildren(el);
+    const { activate } = await import("/dist/webview/renderer.js");
+    activate().renderOutputItem({ id: "bad", mime: "application/vnd.mplab.run+json", json: () => ({ kind: "other" }), text: () => "" }, el);
+    return el.textContent;
+  });
+  assert.match(text, /kind must be "mplab.run"/);
+});
+await browser.close();
+
+await server.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
