@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { chartPixels, decode, expectedSummaryParts, readView } from "./checks.mjs";
 import { startServer } from "./server.mjs";
@@ -39,6 +40,10 @@ const fixture = (name) => JSON.parse(readFileSync(join(OUT, "fixtures", `${name}
 // ---- setup: bundles, fixtures, server, browser --------------------------------------
 if (!existsSync(join(ROOT, "dist/webview/renderer.js"))) sh(process.execPath, ["scripts/build.mjs"]);
 sh(process.execPath, ["--import", "tsx", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
+await build({
+  entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
+  bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, logLevel: "warning",
+});
 const server = await startServer(ROOT);
 
 async function launch(webgpu) {
@@ -179,6 +184,73 @@ await test("renderer: a broken output gets a clear message", async () => {
     return el.textContent;
   });
   assert.match(text, /kind must be "mplab.run"/);
+});
+
+// ---- the dashboard, fed with fixtures -------------------------------------------------------
+const dash = await browser.context.newPage();
+dash.on("console", (m) => m.type() === "error" && console.log(`     [dashboard] ${m.text()}`));
+await dash.goto(`${server.url}/pages/dashboard.html`);
+await dash.waitForFunction(() => window.ready === true);
+const overflowRun = fixture("overflow");
+
+await test("dashboard: backend and adapter", async () => {
+  await dash.evaluate(() => window.mpl.dashboard.setBackend({ name: "webgpu", adapter: "SwiftShader (fallback adapter)", fp16: "emulated", note: "no shader-f16: fp16 packed in u32" }));
+  const head = await dash.evaluate(() => {
+    const h = document.querySelector(".mpl-dash-header");
+    return { backend: h.dataset.backend, fp16: h.dataset.fp16, text: h.textContent };
+  });
+  assert.equal(head.backend, "webgpu");
+  assert.equal(head.fp16, "emulated");
+  assert.match(head.text, /fp16 emulated/);
+  assert.match(head.text, /SwiftShader/);
+});
+
+await test("dashboard: live run, cancel button", async () => {
+  await dash.evaluate((r) => window.mpl.replay(r, "r1", 25, false), overflowRun);
+  const v = await checkRunView(dash, "[data-view]", overflowRun, { live: true });
+  assert.match(v.summary, /step 300 of 300/);
+  await checkChartsDrawn(dash);
+  await dash.screenshot({ path: join(SHOTS, "dashboard-live.png"), fullPage: true });
+  await dash.click('vscode-button[data-action="cancel"]');
+  assert.deepEqual(await dash.evaluate(() => window.actionsLog), ["cancel r1"]);
+});
+
+await test("dashboard: finished run shows everything", async () => {
+  await dash.evaluate((r) => window.mpl.dashboard.runFinished("r1", r), overflowRun);
+  await checkRunView(dash, "[data-view]", overflowRun);
+  assert.equal(await dash.evaluate(() => document.querySelector('vscode-button[data-action="cancel"]').hasAttribute("disabled")), true, "cancel disabled when idle");
+  await dash.click('vscode-button[data-action="restart"]');
+  assert.deepEqual(await dash.evaluate(() => window.actionsLog), ["cancel r1", "restart"]);
+});
+
+await test("dashboard: runs list, show one, compare two", async () => {
+  const under = fixture("underflow");
+  await dash.evaluate((r) => window.mpl.replay(r, "r2", 100), under);
+  await checkRunView(dash, "[data-view]", under);
+  // the grid renders its cells asynchronously
+  await dash.waitForFunction(() => [...document.querySelectorAll("vscode-data-grid-row")].map((r) => r.textContent).join("").includes("r2"));
+  const rows = await dash.evaluate(() => [...document.querySelectorAll("vscode-data-grid-row")].map((r) => r.textContent.trim()));
+  assert.equal(rows.length, 3, `header + 2 runs: ${JSON.stringify(rows)}`);
+  assert.match(rows[1].replace(/\s+/g, " "), /^r1 static 2\^20 completed 300 \/ 300 171 0\.0122 mixed-fp16 cpu$/);
+  // pick r1 in "show", then r2 in "compare with", with the mouse
+  await dash.click('vscode-dropdown[data-dropdown="show run"]');
+  await dash.click('vscode-dropdown[data-dropdown="show run"] vscode-option[value="r1"]');
+  await dash.waitForFunction(() => document.querySelector("[data-view]").dataset.view === "r1");
+  await checkRunView(dash, "[data-view]", overflowRun);
+  await dash.click('vscode-dropdown[data-dropdown="compare with"]');
+  await dash.click('vscode-dropdown[data-dropdown="compare with"] vscode-option[value="r2"]');
+  await dash.waitForFunction(() => document.querySelector("[data-view]").dataset.view === "compare r1 r2");
+  const v = await dash.evaluate(readView, "[data-view]");
+  assert.deepEqual(v.markers.filter((m) => m.series === 0).map((m) => m.step), overflowRun.overflowSteps);
+  assert.deepEqual(v.cspViolations, []);
+  assert.deepEqual(v.pageErrors, []);
+  await dash.screenshot({ path: join(SHOTS, "dashboard-compare.png"), fullPage: true });
+});
+
+await test("dashboard: a failed run says why", async () => {
+  await dash.evaluate(() => { window.mpl.dashboard.runStarted("r3", "doomed", 10); window.mpl.dashboard.runFailed("r3", "batchSize must be a positive integer"); });
+  const text = await dash.evaluate(() => document.querySelector("[data-status]").textContent);
+  assert.match(text, /doomed failed: batchSize must be a positive integer/);
 });
 await browser.close();
 
