@@ -66,7 +66,7 @@ export function renderPrecisionTable(layers: readonly LayerStats[]): HTMLElement
       const row = h("tr", { attrs: { "data-layer": String(l.layer), "data-role": role } });
       if (i === 0) {
         row.appendChild(
-          h("th", { class: "mpl-name", text: `${l.layer} ${l.name}`, attrs: { scope: "rowgroup", rowspan: "4", title: `${l.inputs} -> ${l.outputs}, ${l.activation}` } }),
+          h("th", { class: "mpl-name", text: l.name, attrs: { scope: "rowgroup", rowspan: "4", title: `${l.inputs} -> ${l.outputs}, ${l.activation}` } }),
         );
       }
       row.appendChild(h("td", { class: "mpl-name", text: ROLE_LABEL[role] }));
