@@ -1,6 +1,9 @@
 // Test entry for the dashboard page: wires the dashboard like the engine page does
 // (webview/engine/main.ts) and lets the tests drive it: replay a fixture as progress
 // events, or (see trainReal) run the real engine on this page's backend.
+import "./zodJitless.js"; // before the engine's modules build their schemas
+import { selectBackend, train } from "../../engine/index.js";
+import type { Backend } from "../../engine/backend/backend.js";
 import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
 import { createDashboard } from "../../webview/dashboard/dashboard.js";
 
@@ -22,6 +25,16 @@ const dashboard = createDashboard(root, {
   },
   restart: () => window.actionsLog.push("restart"),
 });
+
+let engine: Promise<Backend> | null = null;
+/** The engine's backend, chosen once like the engine page does: WebGPU when there is an adapter. */
+function backend(): Promise<Backend> {
+  engine ??= selectBackend("auto").then(({ backend }) => {
+    dashboard.setBackend(backend.info);
+    return backend;
+  });
+  return engine;
+}
 
 const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
 
@@ -47,6 +60,23 @@ const api = {
       await frame();
     }
     if (finish) dashboard.runFinished(id, r);
+  },
+  /** Trains with the real engine on this page's backend, the dashboard fed like the engine page feeds it. */
+  async trainReal(config: { name: string; steps: number } & Record<string, unknown>, id: string): Promise<RunResult | string> {
+    const be = await backend();
+    const signal = api.newAbort(id);
+    dashboard.runStarted(id, config.name, config.steps);
+    try {
+      const r = await train(config, { backend: be, signal, onProgress: (p) => dashboard.progress(id, p) });
+      dashboard.runFinished(id, r);
+      return r;
+    } catch (e) {
+      dashboard.runFailed(id, (e as Error).message);
+      return `error: ${(e as Error).message}`;
+    }
+  },
+  async backendInfo() {
+    return (await backend()).info;
   },
   newAbort(id: string): AbortSignal {
     const c = new AbortController();

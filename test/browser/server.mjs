@@ -14,6 +14,7 @@ export async function startServer(repoRoot) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const prefix = Object.keys(ROOTS).find((p) => url.pathname.startsWith(p));
+    if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
     if (!prefix) return void res.writeHead(404).end();
     const base = resolve(repoRoot, ROOTS[prefix]);
     const file = normalize(join(base, decodeURIComponent(url.pathname.slice(prefix.length))));
