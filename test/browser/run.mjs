@@ -4,7 +4,7 @@
 // Last line: "N passed, N failed"; exit code 1 on any failure.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,10 @@ function sh(cmd, args) {
 const fixture = (name) => JSON.parse(readFileSync(join(OUT, "fixtures", `${name}.json`), "utf8"), (_k, v) => decode(v));
 
 // ---- setup: bundles, fixtures, server, browser --------------------------------------
-if (!existsSync(join(ROOT, "dist/webview/renderer.js"))) sh(process.execPath, ["scripts/build.mjs"]);
+// the renderer is tested as shipped (dist/); rebuild it when a source is newer
+const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+const bundle = join(ROOT, "dist/webview/renderer.js");
+if (!existsSync(bundle) || Math.max(newest(join(ROOT, "webview")), newest(join(ROOT, "engine"))) > statSync(bundle).mtimeMs) sh(process.execPath, ["scripts/build.mjs"]);
 sh(process.execPath, ["--import", "tsx", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
 await build({
   entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
@@ -135,7 +138,8 @@ await page.waitForFunction(() => window.ready === true);
 for (const name of ["fp32", "overflow", "static", "underflow", "cancelled", "long"]) {
   await test(`renderer: ${name} run`, async () => {
     const r = fixture(name);
-    await page.evaluate(([n, m]) => window.renderOutput([n], m, "o1"), [name, RUN_MIME]);
+    const ms = await page.evaluate(([n, m]) => window.renderOutput([n], m, "o1"), [name, RUN_MIME]);
+    console.log(`     (${r.steps} steps rendered in ${Math.round(ms)} ms, fetch and parse included)`);
     await checkRunView(page, "#o1", r);
     const px = await checkChartsDrawn(page, undefined, r);
     // long runs are downsampled to about two points per pixel column
@@ -143,6 +147,21 @@ for (const name of ["fp32", "overflow", "static", "underflow", "cancelled", "lon
     await page.screenshot({ path: join(SHOTS, `renderer-${name}.png`), fullPage: true });
   });
 }
+
+await test("renderer: live output updated chunk by chunk", async () => {
+  const r = fixture("overflow");
+  const live = (n) => ({
+    kind: "mplab.live", name: r.name, step: n, totalSteps: r.steps, elapsedMs: n,
+    losses: r.losses.slice(0, n), scales: r.scales.slice(0, n), gradNorms: r.gradNorms.slice(0, n),
+    overflowSteps: r.overflowSteps.filter((s) => s < n),
+  });
+  for (const n of [10, 100, 300]) await page.evaluate(([j]) => window.renderLive(j, "live1"), [live(n)]);
+  const v = await checkRunView(page, "#live1", r, { live: true });
+  assert.match(v.summary, /^step 300 of 300/);
+  assert.equal(await page.evaluate(() => document.querySelectorAll("#live1 .mpl-run").length), 1, "one view, updated in place");
+  await checkChartsDrawn(page);
+  await page.screenshot({ path: join(SHOTS, "renderer-live.png"), fullPage: true });
+});
 
 await test("renderer: precision report", async () => {
   await page.evaluate(([m]) => window.renderOutput(["underflow"], m, "o2"), [REPORT_MIME]);

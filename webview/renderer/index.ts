@@ -12,6 +12,24 @@ import { decodeRunJson, validateComparison, validateRun } from "./validate.js";
 
 export const REPORT_MIME = "application/vnd.mplab.report+json";
 export const COMPARE_MIME = "application/vnd.mplab.compare+json";
+/**
+ * A run in progress, as the kernel re-sends it after each chunk (a notebook output is
+ * replaced whole): the series so far. Re-rendering the same output id appends only the
+ * new steps to the live charts.
+ */
+export const LIVE_MIME = "application/vnd.mplab.live+json";
+
+export interface LiveRun {
+  kind: "mplab.live";
+  name: string;
+  step: number;
+  totalSteps: number;
+  losses: number[];
+  scales: number[];
+  gradNorms: number[];
+  overflowSteps: number[];
+  elapsedMs: number;
+}
 
 /** The part of VS Code's renderer API we use (vscode-notebook-renderer's OutputItem). */
 export interface OutputItem {
@@ -33,7 +51,12 @@ export function activate(_ctx?: RendererContext) {
   const views = new Map<string, Disposable>();
   return {
     renderOutputItem(item: OutputItem, element: HTMLElement): void {
-      views.get(item.id)?.destroy();
+      const prev = views.get(item.id);
+      if (item.mime === LIVE_MIME && prev instanceof LiveView && prev.element.isConnected) {
+        prev.update(decodeRunJson(item.json()) as LiveRun);
+        return;
+      }
+      prev?.destroy();
       views.delete(item.id);
       element.replaceChildren();
       ensureStyles(element);
@@ -65,6 +88,11 @@ function render(item: OutputItem, element: HTMLElement): Disposable {
     }
     case REPORT_MIME:
       return renderReport(element, data as PrecisionReport | RunResult);
+    case LIVE_MIME: {
+      const v = new LiveView(element);
+      v.update(data as LiveRun);
+      return v;
+    }
     case COMPARE_MIME: {
       const v = new CompareView(element);
       v.show(validateComparison(data) as Comparison);
@@ -72,5 +100,35 @@ function render(item: OutputItem, element: HTMLElement): Disposable {
     }
     default:
       throw new Error(`unknown output type ${item.mime}`);
+  }
+}
+
+/** A live run: a RunView fed with the steps it has not seen yet. */
+class LiveView {
+  private readonly view: RunView;
+  private seen = 0;
+  constructor(readonly element: HTMLElement) {
+    this.view = new RunView(element);
+  }
+  update(l: LiveRun): void {
+    if (l.kind !== "mplab.live" || !Array.isArray(l.losses)) throw new Error('live output: kind must be "mplab.live" with losses[]');
+    if (this.seen === 0 || l.losses.length < this.seen) {
+      this.view.start(l.name, l.totalSteps);
+      this.seen = 0;
+    }
+    const from = this.seen;
+    this.view.progress({
+      step: l.step,
+      totalSteps: l.totalSteps,
+      losses: l.losses.slice(from),
+      scales: l.scales.slice(from),
+      gradNorms: l.gradNorms.slice(from),
+      overflowSteps: l.overflowSteps.filter((s) => s >= from),
+      elapsedMs: l.elapsedMs,
+    });
+    this.seen = l.losses.length;
+  }
+  destroy(): void {
+    this.view.destroy();
   }
 }
