@@ -46,7 +46,7 @@ const fixture = (name) => JSON.parse(readFileSync(join(OUT, "fixtures", `${name}
 const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
 const bundle = join(ROOT, "dist/webview/renderer.js");
 if (!existsSync(bundle) || Math.max(newest(join(ROOT, "webview")), newest(join(ROOT, "engine"))) > statSync(bundle).mtimeMs) sh(process.execPath, ["scripts/build.mjs"]);
-sh(process.execPath, ["--import", "tsx", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
+sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
 await build({
   entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
   bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, logLevel: "warning",
