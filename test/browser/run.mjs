@@ -166,6 +166,7 @@ await test("renderer: live output updated chunk by chunk", async () => {
 await test("renderer: precision report", async () => {
   await page.evaluate(([m]) => window.renderOutput(["underflow"], m, "o2"), [REPORT_MIME]);
   await checkRunView(page, "#o2", fixture("underflow"));
+  await page.screenshot({ path: join(SHOTS, "renderer-report.png"), fullPage: true });
 });
 
 await test("renderer: comparison of two runs", async () => {
@@ -277,6 +278,13 @@ await test("dashboard: runs list, show one, compare two", async () => {
   assert.deepEqual(v.cspViolations, []);
   assert.deepEqual(v.pageErrors, []);
   await dash.screenshot({ path: join(SHOTS, "dashboard-compare.png"), fullPage: true });
+  for (const theme of ["vscode-light", "vscode-high-contrast"]) {
+    await dash.evaluate((t) => (document.body.className = t), theme);
+    await dash.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await checkChartsDrawn(dash, { loss: "blue", scale: "orange" });
+    await dash.screenshot({ path: join(SHOTS, `dashboard-compare-${theme}.png`), fullPage: true });
+  }
+  await dash.evaluate(() => (document.body.className = "vscode-dark"));
 });
 
 await test("dashboard: a failed run says why", async () => {

@@ -23,7 +23,7 @@ export function formatNumber(x: number | null | undefined): string {
   if (!Number.isFinite(x)) return x > 0 ? "Inf" : "-Inf";
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(2);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(2).replace(/\.?0+e/, "e"); // 1e-4, 1.5e-7, 1.23e-7
   return String(Number(x.toPrecision(3)));
 }
 

@@ -130,7 +130,7 @@ export class TimeChart {
       },
       axes: [
         axis((_u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : String(v)))),
-        { ...axis((_u, splits) => splits.map((v) => (v === null ? "" : fmt(v)))), size: 56 },
+        { ...axis((_u, splits) => splits.map((v) => (v === null ? "" : fmt(v)))), size: 56, ...(this.opts.log ? { splits: logSplits(this.opts.log), filter: (_u, splits) => splits } : {}) },
       ],
       series: [
         {},
@@ -207,4 +207,16 @@ export class TimeChart {
     });
     this.readoutEl.textContent = `step ${step}: ${vals.join(", ")}`;
   }
+}
+
+/** Log axes: grid lines and labels at whole powers only, at most about six of them. */
+function logSplits(base: number): uPlot.Axis.Splits {
+  return (_u, _axis, min, max) => {
+    const lo = Math.ceil(Math.log(min) / Math.log(base) - 1e-9);
+    const hi = Math.floor(Math.log(max) / Math.log(base) + 1e-9);
+    const every = Math.max(1, Math.ceil((hi - lo + 1) / 6));
+    const out: number[] = [];
+    for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) out.push(base === 10 ? Number(`1e${e}`) : base ** e); // 10 ** -6 is not exactly 1e-6
+    return out.length ? out : [min, max];
+  };
 }

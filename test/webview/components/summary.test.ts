@@ -21,7 +21,10 @@ test("formats: powers of two, shares, numbers, bytes, JSON-encoded non-finite va
   assert.equal(formatShare(0), "0%");
   assert.equal(formatShare(0.00001234), "0.00123%");
   assert.equal(formatNumber(0.0123456), "0.0123");
-  assert.equal(formatNumber(1.5e-7), "1.50e-7");
+  assert.equal(formatNumber(1.5e-7), "1.5e-7");
+  assert.equal(formatNumber(1e-4), "1e-4");
+  assert.equal(formatNumber(1.234e-7), "1.23e-7");
+  assert.equal(formatNumber(120000), "1.2e+5");
   assert.equal(formatNumber(Infinity), "Inf");
   assert.equal(formatBytes(1536), "1.5 KiB");
   assert.equal(num("Infinity"), Infinity);
