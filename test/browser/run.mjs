@@ -148,6 +148,20 @@ for (const name of ["fp32", "overflow", "static", "underflow", "cancelled", "lon
   });
 }
 
+await test("renderer: more than 2000 overflow steps merge per pixel column, every step counted", async () => {
+  const r = fixture("long");
+  const many = { ...r, overflowSteps: Array.from({ length: 10_000 }, (_, i) => i * 10) };
+  await page.evaluate(([j, m]) => window.renderJson(j, m, "many"), [many, RUN_MIME]);
+  const m = await page.evaluate(() => {
+    const c = document.querySelector('#many [data-chart="scale"]');
+    const ms = [...c.querySelectorAll(".mpl-overflow-marker")];
+    return { merged: c.dataset.markersMerged, drawn: ms.length, counted: ms.reduce((a, e) => a + Number(e.dataset.count), 0), width: c.querySelector(".u-over").clientWidth };
+  });
+  assert.equal(m.merged, "true");
+  assert.equal(m.counted, 10_000, "every overflow step is in some marker's count");
+  assert.ok(m.drawn <= m.width + 1, `${m.drawn} markers for ${m.width} pixel columns`);
+});
+
 await test("renderer: live output updated chunk by chunk", async () => {
   const r = fixture("overflow");
   const live = (n) => ({

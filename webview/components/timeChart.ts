@@ -152,26 +152,26 @@ export class TimeChart {
     if (this.markers.parentNode !== u.over) u.over.appendChild(this.markers);
     const g = svg("g");
     let merged = false;
-    this.series.forEach((sr, si) => {
+    this.series.forEach((sr, si) => (merged = this.seriesMarkers(u, g, sr, si) || merged));
+    this.markers.replaceChildren(g);
+    this.element.dataset.markers = String(g.childElementCount);
+    this.element.dataset.markersMerged = merged ? "true" : "false";
+  }
+
+  /** Appends one series' markers to `g`; true when they had to be merged per pixel column. */
+  private seriesMarkers(u: uPlot, g: SVGGElement, sr: ChartSeries, si: number): boolean {
     const steps = sr.overflowSteps ?? [];
-    const yAt = (step: number) => {
-      const v = sr.values[step];
-      const ok = Number.isFinite(v) && (!this.opts.log || v > 0);
-      return ok ? u.valToPos(v, "y") : u.over.clientHeight - 4;
-    };
     const merge = steps.length > MAX_MARKERS;
-    merged ||= merge;
     const seen = new Map<number, SVGPathElement>();
     for (const step of steps) {
       const x = u.valToPos(step, "x");
-      const y = yAt(step);
-      if (merge) {
-        const col = Math.round(x);
-        const prev = seen.get(col);
-        if (prev) {
-          prev.dataset.count = String(Number(prev.dataset.count) + 1);
-          continue;
-        }
+      const v = sr.values[step];
+      const y = Number.isFinite(v) && (!this.opts.log || v > 0) ? u.valToPos(v, "y") : u.over.clientHeight - 4;
+      const col = Math.round(x);
+      const prev = merge ? seen.get(col) : undefined;
+      if (prev) {
+        prev.dataset.count = String(Number(prev.dataset.count) + 1);
+        continue;
       }
       // a small downward triangle whose tip sits on the value
       const m = svg("path", { class: "mpl-overflow-marker", d: `M${x - 4},${y - 8}L${x + 4},${y - 8}L${x},${y}Z` });
@@ -180,12 +180,9 @@ export class TimeChart {
       m.dataset.count = "1";
       if (this.series.length > 1) m.style.fill = themeColor(this.element, sr.color);
       g.appendChild(m);
-      if (merge) seen.set(Math.round(x), m);
+      if (merge) seen.set(col, m);
     }
-    });
-    this.markers.replaceChildren(g);
-    this.element.dataset.markers = String(g.childElementCount);
-    this.element.dataset.markersMerged = merged ? "true" : "false";
+    return merge;
   }
 
   private readoutEl: HTMLElement | null = null;
