@@ -53,6 +53,8 @@ export function readView(rootSel) {
     memory: Object.fromEntries([...root.querySelectorAll("[data-mem]")].map((b) => [b.dataset.mem, Number(b.dataset.bytes)])),
     nonFinite: root.querySelector("[data-nonfinite-step]")?.dataset.nonfiniteStep ?? null,
     numbersRows: root.querySelectorAll(".mpl-numbers tbody tr").length,
+    numbers: [...root.querySelectorAll(".mpl-numbers tbody tr")].map((tr) => [Number(tr.dataset.step), ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]),
+    chartLabels: Object.fromEntries([...root.querySelectorAll("[data-chart]")].map((c) => [c.dataset.chart, c.getAttribute("aria-label")])),
     cspViolations: window.cspViolations,
     pageErrors: window.pageErrors,
   };

@@ -37,7 +37,9 @@ const CSS = `
 .mpl-sev-2 { background: color-mix(in srgb, var(--vscode-charts-orange, #d18616) 38%, transparent); }
 .mpl-sev-3 { background: color-mix(in srgb, var(--vscode-charts-red, #f14c4c) 45%, transparent); font-weight: 600; }
 body.vscode-high-contrast .mpl-sev-1, body.vscode-high-contrast .mpl-sev-2, body.vscode-high-contrast .mpl-sev-3 {
-  background: none; outline: 2px solid var(--vscode-contrastActiveBorder, #f38518); outline-offset: -2px; }
+  background: none; outline: 1px dashed var(--vscode-contrastActiveBorder, #f38518); outline-offset: -2px; }
+body.vscode-high-contrast .mpl-sev-2 { outline-style: solid; }
+body.vscode-high-contrast .mpl-sev-3 { outline: 3px solid var(--vscode-contrastActiveBorder, #f38518); }
 .mpl-hists { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 6px; }
 .mpl-hist { min-width: 0; }
 .mpl-hist svg { width: 100%; height: auto; display: block; }

@@ -65,6 +65,7 @@ export class TimeChart {
     }
     this.series = series;
     this.totalSteps = Math.max(totalSteps, ...series.map((s) => s.values.length));
+    this.element.setAttribute("aria-label", `${this.opts.title}: ${series.map((s) => describe(s, this.opts.formatY)).join("; ")}`);
     this.redraw();
   }
 
@@ -216,4 +217,13 @@ function logSplits(base: number): uPlot.Axis.Splits {
     for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) out.push(base === 10 ? Number(`1e${e}`) : base ** e); // 10 ** -6 is not exactly 1e-6
     return out.length ? out : [min, max];
   };
+}
+
+/** What a screen reader hears for a series: its length, first and last values, overflow count. */
+function describe(s: ChartSeries, fmt: (v: number) => string): string {
+  const n = s.values.length;
+  if (!n) return `${s.label}: no steps yet`;
+  const v = (i: number) => (Number.isFinite(s.values[i]) ? fmt(s.values[i]) : "not finite");
+  const o = s.overflowSteps?.length ? `, ${s.overflowSteps.length} overflow steps marked` : "";
+  return `${s.label}: ${n} steps, from ${v(0)} to ${v(n - 1)}${o}`;
 }
