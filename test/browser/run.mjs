@@ -265,6 +265,7 @@ await test("dashboard: live run, cancel button", async () => {
   await dash.evaluate((r) => window.mpl.replay(r, "r1", 25, false), overflowRun);
   const v = await checkRunView(dash, "[data-view]", overflowRun, { live: true });
   assert.match(v.summary, /step 300 of 300/);
+  await dash.waitForFunction(() => /r1.*running\s*300 \/ 300/s.test(document.querySelector("vscode-data-grid").textContent), null, { timeout: 5000 });
   await checkChartsDrawn(dash);
   await dash.screenshot({ path: join(SHOTS, "dashboard-live.png"), fullPage: true });
   await dash.click('vscode-button[data-action="cancel"]');

@@ -103,10 +103,9 @@ export function createDashboard(root: HTMLElement, actions: DashboardActions): D
     ]),
   );
 
-  function refreshRuns(): void {
-    const list = [...runs.values()];
+  function refreshGrid(): void {
     grid.setRows(
-      list.map((r) => ({
+      [...runs.values()].map((r) => ({
         id: r.id,
         name: r.name,
         status: r.status,
@@ -117,7 +116,17 @@ export function createDashboard(root: HTMLElement, actions: DashboardActions): D
         backend: r.result?.backend.name ?? "",
       })),
     );
-    const options = list.map((r) => ({ value: r.id, label: `${r.id}: ${r.name} (${r.status})` }));
+  }
+
+  let gridFrame = 0;
+  /** During a run the grid's step count follows the progress, redrawn at most once a frame. */
+  function refreshGridSoon(): void {
+    if (!gridFrame) gridFrame = requestAnimationFrame(() => ((gridFrame = 0), refreshGrid()));
+  }
+
+  function refreshRuns(): void {
+    refreshGrid();
+    const options = [...runs.values()].map((r) => ({ value: r.id, label: `${r.id}: ${r.name} (${r.status})` }));
     show.setOptions(options, shown ?? undefined);
     compareWith.setOptions([{ value: "", label: "(none)" }, ...options.filter((o) => o.value !== shown)]);
   }
@@ -177,6 +186,7 @@ export function createDashboard(root: HTMLElement, actions: DashboardActions): D
       r.step = p.step;
       r.events.push(p);
       status.textContent = `${r.name}: step ${p.step} of ${p.totalSteps}`;
+      refreshGridSoon();
       if (shown === id && viewKind === "run") (view as RunView).progress(p);
     },
     runFinished(id, result) {
