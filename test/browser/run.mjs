@@ -41,6 +41,17 @@ function sh(cmd, args) {
 }
 const fixture = (name) => JSON.parse(readFileSync(join(OUT, "fixtures", `${name}.json`), "utf8"), (_k, v) => decode(v));
 
+// A crash outside a test (no chromium, a broken build) still ends with the summary line.
+const summary = () => console.log(`browser: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.on("uncaughtException", (e) => {
+  failed++;
+  console.log(`FAIL browser suite setup: ${e?.stack ?? e}`);
+  if (!existsSync(CHROMIUM)) console.log(`     ${CHROMIUM} is missing: install Debian's chromium package (or set CHROMIUM=/path/to/chromium)`);
+  summary();
+  process.exit(1);
+});
+process.on("unhandledRejection", (e) => process.emit("uncaughtException", e));
+
 // ---- setup: bundles, fixtures, server, browser --------------------------------------
 // the renderer is tested as shipped (dist/); rebuild it when a source is newer
 const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
@@ -377,5 +388,5 @@ await engineTests(false);
 await engineTests(true);
 
 await server.close();
-console.log(`browser: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+summary();
 process.exit(failed ? 1 : 0);
