@@ -204,6 +204,20 @@ await test("renderer: precision report", async () => {
   await page.screenshot({ path: join(SHOTS, "renderer-report.png"), fullPage: true });
 });
 
+await test("renderer: a bare precision report (layers, memory, first non-finite)", async () => {
+  const r = fixture("overflow");
+  const report = { kind: "mplab.report", name: r.name, precision: r.precision, layers: r.layers, memory: r.memory, firstNonFinite: r.firstNonFinite, scale: 2 ** 18 };
+  await page.evaluate(([j, m]) => window.renderJson(j, m, "rep"), [report, REPORT_MIME]);
+  const v = await page.evaluate(readView, "#rep");
+  assert.equal(v.cells.length, r.layers.length * 4);
+  for (const c of v.cells) assert.equal(Number(c.fields.underflow.value), r.layers.find((l) => l.layer === c.layer).tensors[c.role].underflow);
+  assert.equal(v.hists.length, r.layers.length * 4);
+  assert.equal(v.hists.filter((x) => x.ghost).length, r.layers.length * 2, "gradients show where the scale moved them");
+  assert.equal(v.nonFinite, String(r.firstNonFinite[0].step));
+  assert.deepEqual(v.memory, Object.fromEntries(Object.entries(r.memory).filter(([k]) => k !== "totalBytes")));
+  assert.deepEqual(v.cspViolations, []);
+});
+
 await test("renderer: comparison of two runs", async () => {
   const a = fixture("overflow"), b = fixture("cancelled");
   await page.evaluate(([m]) => window.renderOutput(["overflow", "cancelled"], m, "o3"), [COMPARE_MIME]);

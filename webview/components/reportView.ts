@@ -6,7 +6,7 @@ import { h } from "./dom.js";
 import { renderMemoryBars } from "./memoryBars.js";
 import { renderNonFinite } from "./nonFinite.js";
 import { renderPrecisionTable } from "./precisionTable.js";
-import { RunView, section } from "./runView.js";
+import { renderHistograms, RunView, section } from "./runView.js";
 import { ensureStyles } from "./styles.js";
 
 /** The report MIME's payload when it is not a whole run. */
@@ -18,6 +18,8 @@ export interface PrecisionReport {
   layers: LayerStats[];
   memory?: MemoryLedger;
   firstNonFinite?: NonFiniteEvent[];
+  /** the loss scale the observed gradients were multiplied by (1 or absent: none) */
+  scale?: number;
   /** the run the report is about, when the sender includes it */
   run?: RunResult;
 }
@@ -36,6 +38,7 @@ export function renderReport(parent: HTMLElement, data: PrecisionReport | RunRes
     h("p", { class: "mpl-summary", attrs: { "data-summary": "" }, text: r.summary ?? `Precision report${r.name ? ` of ${r.name}` : ""}${r.precision ? ` (${r.precision})` : ""}` }),
     renderNonFinite(r.firstNonFinite ?? []),
     section("Precision by layer", renderPrecisionTable(r.layers ?? [])),
+    r.layers?.length ? section("Exponent histograms (fp16 range marked)", renderHistograms(r.layers, r.scale ?? 1)) : null,
     r.memory ? section("Memory", renderMemoryBars(r.memory)) : null,
   ]);
   parent.appendChild(el);

@@ -2,7 +2,7 @@
 // non-finite value, the precision table, the exponent histograms, the memory ledger
 // and the numbers as a table. The same view is fed live by RunProgress events
 // (charts and a progress line) and then completed by the final RunResult.
-import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
+import type { LayerStats, RunProgress, RunResult } from "../../engine/train/runResult.js";
 import { TENSOR_ROLES } from "../../engine/train/runResult.js";
 import { h } from "./dom.js";
 import { formatNumber, formatScale, num, ROLE_LABEL } from "./format.js";
@@ -117,7 +117,7 @@ export class RunView {
     parts.push(renderNonFinite(r.firstNonFinite));
     if (r.layers?.length) {
       parts.push(section("Precision by layer", renderPrecisionTable(r.layers)));
-      parts.push(section("Exponent histograms (fp16 range marked)", renderHistograms(r)));
+      parts.push(section("Exponent histograms (fp16 range marked)", renderHistograms(r.layers, observedScale(r))));
     }
     if (r.memory) parts.push(section("Memory", renderMemoryBars(r.memory)));
     parts.push(renderNumbersTable({ losses, scales, gradNorms, overflowSteps: r.overflowSteps }));
@@ -143,9 +143,10 @@ export function observedScale(r: RunResult): number {
   return n ? 2 ** Math.round(sum / n) : 1;
 }
 
-function renderHistograms(r: RunResult): HTMLElement {
+/** The histograms of every tensor on one shared exponent axis; gradients were multiplied by `scale`. */
+export function renderHistograms(layers: readonly LayerStats[], scale: number): HTMLElement {
   let lo = Infinity, hi = -Infinity;
-  for (const l of r.layers)
+  for (const l of layers)
     for (const role of TENSOR_ROLES) {
       const hist = l.tensors[role]?.histogram;
       if (!hist) continue;
@@ -154,12 +155,11 @@ function renderHistograms(r: RunResult): HTMLElement {
       });
     }
   // always show the whole fp16 range, a little beyond, and where unscaled gradients would sit
-  const scale = observedScale(r);
   const shift = Math.round(Math.log2(scale));
   lo = Math.min(Number.isFinite(lo) ? lo - Math.max(0, shift) : -26, -26);
   hi = Math.max(Number.isFinite(hi) ? hi - Math.min(0, shift) : 17, 17);
   const grid = h("div", { class: "mpl-hists" });
-  for (const l of r.layers)
+  for (const l of layers)
     for (const role of TENSOR_ROLES) {
       const t = l.tensors[role];
       if (!t) continue;
