@@ -118,8 +118,13 @@ export async function runInCodeServer(o) {
     });
     await page.exposeFunction("codeAutomationExit", (code) => finish(Number(code)));
     page.on("pageerror", (e) => log(`[page error] ${e.message}`));
-    // the browser console, webviews included (MPLAB_TEST_VERBOSE=1 only)
-    if (verbose) page.on("console", (m) => log(`[browser ${m.type()}] ${m.text()}`));
+    // The browser console, webviews included: printed with MPLAB_TEST_VERBOSE=1; a
+    // Content Security Policy violation (ours are strict) fails the run in any case.
+    const cspViolations = [];
+    page.on("console", (m) => {
+      if (verbose) log(`[browser ${m.type()}] ${m.text()}`);
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ["extensionDevelopmentPath", remote(o.extensionDevelopmentPath)],
@@ -129,7 +134,11 @@ export async function runInCodeServer(o) {
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(o.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve(124), Math.max(0, deadline - Date.now())); });
-    const code = await Promise.race([exitCode, timedOut]);
+    let code = await Promise.race([exitCode, timedOut]);
+    if (cspViolations.length > 0) {
+      log(`harness: ${cspViolations.length} Content Security Policy violation(s) in the browser console:\n${[...new Set(cspViolations)].slice(0, 5).join("\n")}`);
+      if (code === 0) code = 3;
+    }
     if (code === 124) log(`harness: timed out after ${timeoutMs} ms`);
     if (code !== 0 || serverExited) {
       if (!verbose) log(`harness: workbench errors (last 20):\n${workbenchLog.slice(-20).join("\n")}`);

@@ -90,7 +90,11 @@ for (const launch of launches.filter((l) => !only || l.name === only)) {
     for (const n of results.notes ?? []) console.log(`  note: ${n}`);
     passed += results.passed;
     failed += results.failed;
-    if (exit !== 0 && results.failed === 0) failed++; // crashed after reporting
+    if (exit !== 0 && results.failed === 0) {
+      // e.g. a Content Security Policy violation seen by the harness (printed above)
+      console.log(`integration: ${launch.name}: the tests passed but the window exited ${exit}`);
+      failed++;
+    }
   }
   console.log(`integration: ${launch.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   rmSync(tmp, { recursive: true, force: true });
