@@ -105,8 +105,14 @@ export class NotebookController implements vscode.Disposable {
 
   private execute(cells: vscode.NotebookCell[], nb: vscode.NotebookDocument, controller: vscode.NotebookController): void {
     if (!vscode.workspace.isTrusted) {
+      // (VS Code usually asks for trust before it gets here; this is the fallback)
       for (const cell of cells) {
-        const exec = controller.createNotebookCellExecution(cell);
+        let exec: vscode.NotebookCellExecution;
+        try {
+          exec = controller.createNotebookCellExecution(cell);
+        } catch {
+          continue; // already running
+        }
         exec.start(Date.now());
         void exec.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: "Restricted Mode", message: UNTRUSTED_MESSAGE })]));
         exec.end(false, Date.now());
