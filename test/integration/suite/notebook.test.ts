@@ -93,4 +93,16 @@ describe("notebook", () => {
     assert.equal(doc.cellAt(1).executionSummary?.success, true, JSON.stringify(errorOf(doc.cellAt(1))));
     assert.equal(textOf(doc.cellAt(1), "text/plain"), "completed");
   });
+
+  it("a reloaded engine page fails the running cell clearly; the next run works", async () => {
+    const doc = await openNotebook([tiny(1_000_000, ", chunkSize: 5"), `(${tiny(20)}).status`]);
+    startCells(doc, 0, 1);
+    await waitFor("the live progress line", () => textOf(doc.cellAt(0), "text/plain")?.startsWith("training: step"), 60_000, () => describeCell(doc.cellAt(0)));
+    await vscode.commands.executeCommand("workbench.action.webview.reloadWebviewAction");
+    await waitFor("the cell to end", () => doc.cellAt(0).executionSummary?.success !== undefined && doc.cellAt(0).executionSummary?.timing?.endTime);
+    assert.equal(doc.cellAt(0).executionSummary?.success, false);
+    assert.match(errorOf(doc.cellAt(0))!.message, /Engine page reloaded/);
+    await runCells(doc, 1, 2);
+    assert.equal(textOf(doc.cellAt(1), "text/plain"), "completed", JSON.stringify(describeCell(doc.cellAt(1))));
+  });
 });
