@@ -145,6 +145,11 @@ async function run(args: string[]): Promise<number> {
     abort.abort();
   };
   process.on("SIGINT", onSigint);
+  // Work a cell left running (an un-awaited train(), a timer) may fail after the cell
+  // ended; as in a Jupyter kernel that is reported, not fatal: the notebook still gets written.
+  const onStray = (e: unknown) => process.stderr.write(`mplab run: a cell's background work failed: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.on("unhandledRejection", onStray);
+  process.on("uncaughtException", onStray);
   const progress = cellProgress(quiet);
   // cells see the notebook's folder as their working directory, as in Jupyter
   const cwd = process.cwd();
