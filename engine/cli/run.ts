@@ -91,6 +91,38 @@ function cellProgress(quiet: boolean) {
   };
 }
 
+/**
+ * Timers for the cells that the run can clear when it ends (as Jupyter shuts its kernel
+ * down): an interval a cell left running must not keep `mplab run` from exiting.
+ */
+function cellTimers() {
+  const live = new Set<ReturnType<typeof setTimeout>>();
+  const globals = {
+    setTimeout: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const t = setTimeout((...a: unknown[]) => {
+        live.delete(t);
+        fn(...a);
+      }, ms, ...args);
+      live.add(t);
+      return t;
+    },
+    setInterval: (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const t = setInterval(fn, ms, ...args);
+      live.add(t);
+      return t;
+    },
+    clearTimeout: (t: ReturnType<typeof setTimeout> | undefined) => {
+      if (t) live.delete(t);
+      clearTimeout(t);
+    },
+    clearInterval: (t: ReturnType<typeof setInterval> | undefined) => {
+      if (t) live.delete(t);
+      clearInterval(t);
+    },
+  };
+  return { globals, clearAll: () => live.forEach((t) => clearTimeout(t)) };
+}
+
 async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -134,7 +166,9 @@ async function run(args: string[]): Promise<number> {
     console.error(`mplab run: --backend ${backend}: ${(e as Error).message}`);
     return 1;
   }
-  const kernel = new NotebookKernel(cellApi({ session: () => session }));
+  const timers = cellTimers();
+  const api = cellApi({ session: () => session });
+  const kernel = new NotebookKernel((k) => ({ ...api(k), ...timers.globals }));
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) {
@@ -168,6 +202,7 @@ async function run(args: string[]): Promise<number> {
     progress.done();
     process.removeListener("SIGINT", onSigint);
     kernel.dispose();
+    timers.clearAll();
     session.dispose();
   }
 

@@ -4,7 +4,7 @@
 // Ctrl-C interrupts the running cell.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,6 +158,14 @@ test("run: a notebook that fails to parse is refused and left untouched; no temp
   }
   assert.equal(mplab("run", join(dir, "missing.mpnb")).code, 1);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+});
+
+test("run: timers a cell leaves running are cleared at the end, so the run exits", () => {
+  const file = notebookFile("timers.mpnb", [["code", 'setInterval(() => console.log("tick"), 1000)\nawait new Promise((r) => setTimeout(r, 5))\n"started"']]);
+  // spawnSync's timeout guards against a hang: the run would never end with the interval alive
+  const r = spawnSync(process.execPath, [CLI, "run", file, "--backend", "cpu", "-q"], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(read(file).cells[0].outputs!.at(-1)!.output_type, "execute_result");
 });
 
 test("run: bad command lines exit 2 with the usage", () => {
