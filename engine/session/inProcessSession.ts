@@ -16,6 +16,10 @@ export interface InProcessSessionOptions {
 export function createInProcessSession(options: InProcessSessionOptions = {}): EngineSession {
   let backend: Promise<Backend> | undefined;
   let disposed = false;
+  // dispose() cancels the runs still going (a cell may not have awaited its train())
+  // and destroys the backend only after they have stopped
+  const stop = new AbortController();
+  let last: Promise<unknown> = Promise.resolve();
   const queue = createSerialQueue(); // one run at a time on the backend
   const getBackend = (): Promise<Backend> => {
     if (disposed) return Promise.reject(new Error("this engine session was disposed"));
@@ -29,7 +33,10 @@ export function createInProcessSession(options: InProcessSessionOptions = {}): E
     async train(config: TrainConfigInput, o: SessionTrainOptions = {}): Promise<RunResult> {
       const b = await getBackend();
       const withChunk = o.chunkSize !== undefined && config.chunkSize === undefined ? { ...config, chunkSize: o.chunkSize } : config;
-      return queue.run(() => train(withChunk, { backend: b, signal: o.signal, onProgress: o.onProgress }));
+      const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
+      const run = queue.run(() => train(withChunk, { backend: b, signal, onProgress: o.onProgress }));
+      last = run.catch(() => {});
+      return run;
     },
     async predict(model: TrainedModel, inputs: number[][]): Promise<number[][]> {
       const b = await getBackend();
@@ -37,7 +44,9 @@ export function createInProcessSession(options: InProcessSessionOptions = {}): E
     },
     dispose() {
       disposed = true;
-      void backend?.then((b) => b.destroy()).catch(() => {});
+      stop.abort();
+      const b = backend;
+      void last.then(() => b?.then((x) => x.destroy())).catch(() => {});
     },
   };
 }

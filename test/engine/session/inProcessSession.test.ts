@@ -34,3 +34,13 @@ describe("in-process session", () => {
     s.dispose();
   });
 });
+
+it("dispose cancels a run that was not awaited, and it ends as a cancelled result", async () => {
+  const s = createInProcessSession();
+  const pending = s.train({ model: { inputs: 2, outputs: 1 }, data: { type: "teacher", inputs: 2, outputs: 1, samples: 64 }, steps: 2000, batchSize: 8, chunkSize: 5 });
+  await new Promise((r) => setTimeout(r, 20));
+  s.dispose();
+  const r = await pending;
+  assert.equal(r.status, "cancelled");
+  assert.ok(r.steps < 2000);
+});
