@@ -157,9 +157,10 @@ export interface Backend {
    * MSE in fp32: adds `weight * mean((y - yhat)^2)` to the step's loss, and writes the
    * backward seed  seed = 2 (yhat - y) / n * weight * scale  rounded to seed.dtype,
    * with n = yhat.size and scale the step's current loss scale.
-   * `weight` is 1 / accumulationSteps.
+   * `weight` is 1 / accumulationSteps. With addToLoss false only the seed is written
+   * (the statistics recompute the seed in fp32 without counting the loss twice).
    */
-  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number): void;
+  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss?: boolean): void;
 
   // ---- casts, unscale, checks ------------------------------------------------
   /** out = round_{out.dtype}(x) */
@@ -175,7 +176,11 @@ export interface Backend {
   checkFinite(x: Tensor, tensorId: number): void;
 
   // ---- optimizers (skip when the step's overflow flag is set or the scaler halted) --
-  /** PyTorch SGD: g' = g + wd·w; buf = momentum·buf + g' (buf = g' at the first applied step); w -= lr·buf */
+  /**
+   * PyTorch SGD: g' = g + wd·w; with momentum: buf = momentum·buf + g' (buf starts at 0,
+   * so the first step gives buf = g'), w -= lr·buf; without: w -= lr·g' and buf is
+   * neither read nor written (it may alias g32).
+   */
   sgdStep(w: Tensor, g32: Tensor, buf: Tensor, p: SgdParams): void;
   /** AdamW: w -= lr·wd·w; m,v moments; w -= lr · m̂ / (sqrt(v̂) + eps), t = applied steps + 1 */
   adamStep(w: Tensor, g32: Tensor, m: Tensor, v: Tensor, p: AdamParams): void;

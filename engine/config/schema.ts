@@ -113,8 +113,8 @@ export const dataSpecSchema = z.discriminatedUnion(
     }),
     z.object({
       type: z.literal("arrays"),
-      xs: z.array(z.array(z.number())).min(1, { error: "xs must have at least one row" }),
-      ys: z.array(z.array(z.number())).min(1, { error: "ys must have at least one row" }),
+      xs: z.array(z.array(z.number({ error: "is not a finite number: data must be finite" }))).min(1, { error: "xs must have at least one row" }),
+      ys: z.array(z.array(z.number({ error: "is not a finite number: data must be finite" }))).min(1, { error: "ys must have at least one row" }),
     }),
     z.object({
       type: z.literal("csv"),

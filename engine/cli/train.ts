@@ -1,0 +1,119 @@
+// `mplab train FILE.mplab.json`: one run from a config file, a summary at the end.
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { train } from "../train/run.js";
+import type { BackendChoice } from "../backend/select.js";
+import type { RunResult } from "../train/runResult.js";
+import { UsageError, type Command } from "./command.js";
+import { progressReporter } from "./progress.js";
+import { runSummary } from "./summary.js";
+
+const usage = `Usage: mplab train FILE.mplab.json [options]
+
+Trains the model a *.mplab.json config describes (the argument of train() as JSON;
+see schemas/mplab.schema.json) and prints a summary: final loss, skipped and
+overflowing steps, the range of the loss scale, per-layer underflow and overflow.
+
+Options:
+  --backend auto|cpu|webgpu   where to run (default auto: WebGPU if available, else CPU)
+  --json                      print the RunResult as JSON on stdout instead of the summary
+  --out FILE                  also write the RunResult as JSON to FILE
+  -q, --quiet                 no progress on stderr
+  -h, --help                  this text
+
+Exit status: 0 done, 1 bad config or failed run, 2 bad command line, 130 interrupted.`;
+
+export const BACKENDS: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
+
+export function parseBackend(v: string | undefined): BackendChoice {
+  if (v === undefined) return "auto";
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${v}"`);
+  return v as BackendChoice;
+}
+
+/** Reads and parses a config file; errors name the file. */
+export async function readConfigFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  // a CSV path in the config is relative to the config file, not to the shell's directory
+  const data = (config as { data?: { type?: unknown; path?: unknown } } | null)?.data;
+  if (data && data.type === "csv" && typeof data.path === "string" && !isAbsolute(data.path)) {
+    data.path = resolve(dirname(file), data.path);
+  }
+  return config;
+}
+
+/** Runs train() with progress on stderr; Ctrl-C cancels the run (a partial result). */
+export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean): Promise<RunResult> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  const progress = quiet ? null : progressReporter(process.stderr, label);
+  try {
+    return await train(config, { backend, signal: abort.signal, onProgress: progress?.onProgress });
+  } finally {
+    progress?.done();
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+/** How errors from train() read on the command line: a ConfigError lists each bad field. */
+export function describeError(e: unknown, file?: string): string {
+  const err = e as Error & { problems?: { path: string; message: string }[] };
+  if (err?.name === "ConfigError" && Array.isArray(err.problems)) {
+    return `${file ? `${file}: ` : ""}bad config:\n${err.problems.map((p) => `  ${p.message}`).join("\n")}`;
+  }
+  return `${file ? `${file}: ` : ""}${err?.message ?? String(e)}`;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      backend: { type: "string" },
+      json: { type: "boolean", default: false },
+      out: { type: "string" },
+      quiet: { type: "boolean", short: "q", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one config file, got ${positionals.length}` : "missing the config file (FILE.mplab.json)");
+  const backend = parseBackend(values.backend);
+  const file = positionals[0];
+  let result: RunResult;
+  try {
+    const config = await readConfigFile(file);
+    result = await runWithProgress(config, backend, "train", values.quiet);
+  } catch (e) {
+    console.error(`mplab train: ${describeError(e, file)}`);
+    return 1;
+  }
+  const json = JSON.stringify(result, null, 2) + "\n";
+  if (values.out) await writeFile(values.out, json);
+  if (values.json) process.stdout.write(json);
+  else console.log(runSummary(result));
+  if (values.out && !values.json) console.log(`\nRunResult written to ${values.out}`);
+  if (result.status === "error") {
+    console.error(`mplab train: the run stopped: ${result.error}`);
+    return 1;
+  }
+  return result.status === "cancelled" ? 130 : 0;
+}
+
+export const trainCommand: Command = { name: "train", summary: "train a model from a *.mplab.json config", usage, run };

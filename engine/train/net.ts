@@ -1,0 +1,121 @@
+// The MLP on a Backend: buffers, forward and backward, llm.c style. Shapes:
+// B batch rows, I a layer's inputs, O its outputs. Every buffer is allocated
+// once here; the training step only enqueues ops.
+import type { Backend, DType, Tensor } from "../backend/backend.js";
+import type { LayerWeights, MlpSpec } from "../config/schema.js";
+import { layerShapes, type LayerShape } from "../model/mlp.js";
+import type { Policy } from "./policy.js";
+
+export type Ledger = "master" | "weights" | "activations" | "gradients" | "optimizer" | "scratch" | "data";
+
+export interface LayerBuffers {
+  shape: LayerShape;
+  w: Tensor; // [O,I] policy.weights
+  b: Tensor; // [O]
+  wMaster: Tensor | null; // [O,I] f32 when policy.master
+  bMaster: Tensor | null; // [O]
+  z: Tensor; // [B,O] linear output (pre-activation)
+  a: Tensor; // [B,O] activation output (= z when the activation is linear)
+  da: Tensor; // [B,O] gradient at a
+  dz: Tensor; // [B,O] gradient at z (= da when the activation is linear)
+  dw: Tensor; // [O,I] policy.gradients
+  db: Tensor; // [O]
+  gw32: Tensor; // [O,I] unscaled fp32 gradient (accumulated over micro-batches)
+  gb32: Tensor; // [O]
+}
+
+export class Net {
+  readonly layers: LayerBuffers[] = [];
+  readonly x: Tensor; // [B,I0] policy.activations
+  readonly y: Tensor; // [B,O_last] f32 targets
+  private readonly ledger = new Map<Ledger, number>();
+  private readonly owned: Tensor[] = [];
+
+  constructor(
+    readonly backend: Backend,
+    readonly spec: MlpSpec,
+    readonly policy: Policy,
+    readonly batch: number,
+    weights: LayerWeights[],
+    accumulationSteps = 1,
+  ) {
+    const B = batch;
+    const shapes = layerShapes(spec);
+    this.x = this.alloc("activations", [B, spec.inputs], policy.activations);
+    this.y = this.alloc("data", [B, spec.outputs], "f32");
+    shapes.forEach((shape, l) => {
+      const { inputs: I, outputs: O } = shape;
+      const w32 = Float32Array.from(weights[l].weight), b32 = Float32Array.from(weights[l].bias);
+      const linear = shape.activation === "linear";
+      const z = this.alloc("activations", [B, O], policy.activations);
+      const da = this.alloc("gradients", [B, O], policy.gradients);
+      const dw = this.alloc("gradients", [O, I], policy.gradients);
+      const db = this.alloc("gradients", [O], policy.gradients);
+      // fp32 gradients without micro-batches need no separate fp32 copy: unscale in place
+      const inPlace = policy.gradients === "f32" && accumulationSteps === 1;
+      this.layers.push({
+        shape,
+        w: this.alloc("weights", [O, I], policy.weights, w32),
+        b: this.alloc("weights", [O], policy.weights, b32),
+        wMaster: policy.master ? this.alloc("master", [O, I], "f32", w32) : null,
+        bMaster: policy.master ? this.alloc("master", [O], "f32", b32) : null,
+        z,
+        a: linear ? z : this.alloc("activations", [B, O], policy.activations),
+        da,
+        dz: linear ? da : this.alloc("gradients", [B, O], policy.gradients),
+        dw,
+        db,
+        gw32: inPlace ? dw : this.alloc("gradients", [O, I], "f32"),
+        gb32: inPlace ? db : this.alloc("gradients", [O], "f32"),
+      });
+    });
+  }
+
+  alloc(kind: Ledger, shape: number[], dtype: DType, data?: Float32Array): Tensor {
+    const t = this.backend.tensor(shape, dtype, data);
+    this.owned.push(t);
+    const bytes = t.size * (dtype === "f32" ? 4 : 2);
+    this.ledger.set(kind, (this.ledger.get(kind) ?? 0) + bytes);
+    return t;
+  }
+
+  bytes(kind: Ledger): number {
+    return this.ledger.get(kind) ?? 0;
+  }
+
+  get output(): Tensor {
+    return this.layers[this.layers.length - 1].a;
+  }
+
+  /** The tensor the optimizer updates for layer l: the fp32 master, or the weights themselves. */
+  params(l: number): { w: Tensor; b: Tensor } {
+    const L = this.layers[l];
+    return { w: L.wMaster ?? L.w, b: L.bMaster ?? L.b };
+  }
+
+  input(l: number): Tensor {
+    return l === 0 ? this.x : this.layers[l - 1].a;
+  }
+
+  // forward: z_l = a_{l-1} · W_l^T + b_l ;  a_l = act(z_l)
+  forward(): void {
+    const be = this.backend;
+    this.layers.forEach((L, l) => {
+      be.linearForward(L.z, this.input(l), L.w, L.b);
+      if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
+    });
+  }
+
+  // backward from da of the last layer (the loss seed):
+  // dz_l = da_l * act'(z_l) ;  da_{l-1} = dz_l · W_l ;  dW_l = dz_l^T · a_{l-1} ;  db_l = sum dz_l
+  backwardLayer(l: number): void {
+    const be = this.backend, L = this.layers[l];
+    if (L.dz !== L.da) be.activationBackward(L.dz, L.da, L.z, L.shape.activation);
+    be.linearBackward(l > 0 ? this.layers[l - 1].da : null, L.dw, L.db, L.dz, this.input(l), L.w);
+  }
+
+  dispose(): void {
+    for (const t of this.owned) this.backend.dispose(t);
+    this.owned.length = 0;
+  }
+}

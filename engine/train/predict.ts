@@ -1,0 +1,32 @@
+// predict(): the model's forward pass on a batch of inputs, under a precision policy.
+import { selectBackend, type BackendChoice } from "../backend/select.js";
+import type { Backend } from "../backend/backend.js";
+import { mlpSpecSchema, precisionSchema, type Precision } from "../config/schema.js";
+import { parseSpec } from "../config/validate.js";
+import { fromRows } from "../data/datasets.js";
+import { initWeights } from "../model/mlp.js";
+import { Net } from "./net.js";
+import { policyFor } from "./policy.js";
+
+export async function predict(
+  model: unknown,
+  inputs: number[][],
+  opts: { backend?: BackendChoice | Backend; precision?: Precision } = {},
+): Promise<number[][]> {
+  const spec = parseSpec(mlpSpecSchema, model, "model");
+  const precision = parseSpec(precisionSchema, opts.precision ?? (model as { precision?: Precision }).precision ?? "fp32", "precision");
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new Error("inputs must be a non-empty array of rows");
+  const data = fromRows(inputs, inputs.map(() => [0]), "inputs");
+  if (data.inputs !== spec.inputs) throw new Error(`inputs rows have ${data.inputs} values but model.inputs is ${spec.inputs}`);
+  const { backend, owned } = await selectBackend(opts.backend ?? "cpu");
+  const net = new Net(backend, spec, policyFor(precision), data.samples, initWeights(spec));
+  try {
+    backend.write(net.x, data.x);
+    net.forward();
+    const out = await backend.read(net.output);
+    return Array.from({ length: data.samples }, (_, r) => Array.from(out.subarray(r * spec.outputs, (r + 1) * spec.outputs)));
+  } finally {
+    net.dispose();
+    if (owned) backend.destroy();
+  }
+}

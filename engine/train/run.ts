@@ -1,0 +1,147 @@
+// train(): validates, builds the network on a backend, runs the steps in chunks
+// (progress after each, cancel between them), and assembles the RunResult.
+import type { Backend, StepRecord } from "../backend/backend.js";
+import { selectBackend, type BackendChoice } from "../backend/select.js";
+import { parseTrainConfig } from "../config/validate.js";
+import { materialize } from "../data/datasets.js";
+import { initWeights, layerShapes } from "../model/mlp.js";
+import { initialScalerState, ruleFromSpec } from "../scaler/lossScaler.js";
+import { BatchOrder } from "./batches.js";
+import { policyFor } from "./policy.js";
+import { layerStats, memoryLedger } from "./results.js";
+import type { RunProgress, RunResult, TrainedModel } from "./runResult.js";
+import { describeTensorId } from "./tensorIds.js";
+import { TrainStep } from "./trainStep.js";
+
+export interface TrainOptions {
+  backend?: BackendChoice | Backend;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+}
+
+const now = () => globalThis.performance.now();
+const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export async function train(configInput: unknown, opts: TrainOptions = {}): Promise<RunResult> {
+  const t0 = now();
+  const config = parseTrainConfig(configInput);
+  const data = await materialize(config.data);
+  if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
+  if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  const rule = ruleFromSpec(config.scaler);
+  const { backend, owned } = await selectBackend(opts.backend ?? "auto");
+  const policy = policyFor(config.precision);
+  const steps = config.steps;
+  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const maxChunk = Math.min(steps, config.chunkSize ?? 50);
+  const statsInterval = config.statsInterval ?? Math.max(1, Math.floor(steps / 50));
+  const shapes = layerShapes(config.model);
+  const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);
+  try {
+    backend.initStepState(rule, config.scalerState ?? initialScalerState(rule), 0);
+    backend.resetStats(shapes.length * 4);
+    const order = new BatchOrder(data.samples, config.seed);
+    const perStep = config.batchSize * config.accumulationSteps;
+    const records: StepRecord[] = [];
+    const statsSteps: number[] = [];
+    let status: RunResult["status"] = "completed";
+    let error: string | undefined;
+    let chunk = adaptive ? 1 : maxChunk;
+    const tRun = now();
+    for (let s = 0; s < steps && status === "completed"; ) {
+      if (opts.signal?.aborted) { status = "cancelled"; break; }
+      const n = Math.min(chunk, steps - s);
+      const tChunk = now();
+      backend.write(ts.idx, padTo(order.next(n * perStep), maxChunk * perStep));
+      for (let i = 0; i < n; i++) {
+        if (i > 0 && opts.signal?.aborted) break; // stop at the next step
+        const step = s + i;
+        const observe = step % statsInterval === 0 || step === steps - 1;
+        if (observe) statsSteps.push(step);
+        ts.run(step, i, observe);
+      }
+      const recs = await backend.flush();
+      const bad = recs.findIndex((r) => r.scalerError);
+      if (bad >= 0) {
+        recs.length = bad + 1;
+        status = "error";
+        error = `step ${s + bad}: Current loss scale already at minimum - cannot decrease scale anymore (DeepSpeed's rule: the scale is at minScale and the gradients still overflow)`;
+      }
+      records.push(...recs);
+      s += recs.length;
+      if (opts.signal?.aborted && status === "completed" && s < steps) status = "cancelled";
+      opts.onProgress?.(progressOf(records, recs, steps, now() - tRun));
+      if (adaptive) chunk = Math.max(1, Math.min(maxChunk, Math.round((n * 150) / Math.max(1, now() - tChunk))));
+      await yieldToEventLoop();
+    }
+    const runMs = now() - tRun;
+    const { scaler } = await backend.readStepState();
+    const raw = await backend.readStats();
+    const model = await readModel(ts, config, policy.precision);
+    const overflowSteps = records.flatMap((r, i) => (r.overflow ? [i] : []));
+    const losses = records.map((r) => r.loss);
+    return {
+      kind: "mplab.run",
+      version: 1,
+      ...(config.name ? { name: config.name } : {}),
+      config: summariseData(config),
+      backend: backend.info,
+      precision: config.precision,
+      status,
+      ...(error ? { error } : {}),
+      steps: records.length,
+      losses,
+      scales: records.map((r) => r.scale),
+      overflowSteps,
+      skippedSteps: overflowSteps.length,
+      firstNonFinite: records.flatMap((r, i) => (r.firstNonFinite >= 0 ? [{ step: i, ...describeTensorId(r.firstNonFinite) }] : [])),
+      finalLoss: losses.length ? losses[losses.length - 1] : null,
+      gradNorms: records.map((r) => r.gradNorm),
+      statsSteps: statsSteps.filter((s) => s < records.length),
+      layers: layerStats(raw, shapes, policy),
+      memory: memoryLedger(ts.net),
+      timings: { totalMs: now() - t0, setupMs: tRun - t0, stepsPerSecond: records.length / Math.max(1e-9, runMs / 1000) },
+      scalerState: scaler,
+      model,
+    };
+  } finally {
+    ts.dispose();
+    if (owned) backend.destroy();
+  }
+}
+
+function padTo(a: Float32Array, n: number): Float32Array {
+  if (a.length === n) return a;
+  const out = new Float32Array(n);
+  out.set(a);
+  return out;
+}
+
+function progressOf(all: StepRecord[], recs: StepRecord[], total: number, elapsedMs: number): RunProgress {
+  const first = all.length - recs.length;
+  return {
+    step: all.length,
+    totalSteps: total,
+    losses: recs.map((r) => r.loss),
+    scales: recs.map((r) => r.scale),
+    gradNorms: recs.map((r) => r.gradNorm),
+    overflowSteps: recs.flatMap((r, i) => (r.overflow ? [first + i] : [])),
+    elapsedMs,
+  };
+}
+
+async function readModel(ts: TrainStep, config: ReturnType<typeof parseTrainConfig>, precision: TrainedModel["precision"]): Promise<TrainedModel> {
+  const weights = [];
+  for (let l = 0; l < ts.net.layers.length; l++) {
+    const p = ts.net.params(l);
+    weights.push({ weight: Array.from(await ts.backend.read(p.w)), bias: Array.from(await ts.backend.read(p.b)) });
+  }
+  return { ...config.model, weights, precision };
+}
+
+/** Keeps results small: inline arrays of data are summarised, not copied. */
+function summariseData(config: ReturnType<typeof parseTrainConfig>) {
+  const { weights: _w, ...model } = config.model;
+  if (config.data.type !== "arrays") return { ...config, model };
+  return { ...config, model, data: { type: "arrays" as const, xs: [], ys: [], samples: config.data.xs.length } as typeof config.data };
+}
