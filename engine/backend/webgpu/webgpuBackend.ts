@@ -56,6 +56,7 @@ class WebGpu implements WebGpuBackend {
   private lost: string | null = null;
   private destroyed = false;
   private state: GPUBuffer;
+  private dummy: GPUBuffer;
   private log: GPUBuffer;
   private logCapacity = 256;
   private records = 0;
@@ -84,6 +85,7 @@ class WebGpu implements WebGpuBackend {
     this.pipelines = new PipelineCache(this.device, (m) => this.errors.push(m));
     this.rec = new Recorder(this.device, this.pool);
     this.state = this.pool.acquire(STATE_BYTES, "step state");
+    this.dummy = this.pool.acquire(16, "unused binding");
     this.log = this.device.createBuffer({ size: this.logCapacity * RECORD_WORDS * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: "step log" });
     this.initStepState(this.rule, { scale: 1, counter: 0, hysteresisLeft: 1, iteration: 0, lastOverflow: -1, halted: 0 }, 0);
   }
@@ -269,7 +271,9 @@ class WebGpu implements WebGpuBackend {
   // ---- optimizers -------------------------------------------------------------
   sgdStep(w: Tensor, g32: Tensor, buf: Tensor, p: SgdParams): void {
     this.check(g32.dtype === "f32" && buf.dtype === "f32" && g32.size === w.size && buf.size === w.size, "sgdStep: g32 and buf must be f32 tensors of w's size");
-    this.run("sgdStep", { DT_W: DT_CODE[w.dtype] }, [this.state, this.buf(w), this.buf(g32), this.buf(buf)],
+    // Without momentum buf is not touched (it may alias g32): bind a dummy in its place.
+    const momentum = p.momentum > 0;
+    this.run("sgdStep", { DT_W: DT_CODE[w.dtype], MOMENTUM: momentum }, [this.state, this.buf(w), this.buf(g32), momentum ? this.buf(buf) : this.dummy],
       [w.size, { f: p.lr }, { f: p.momentum }, { f: p.weightDecay }], this.groups(wordCount(w.dtype, w.size)));
   }
 

@@ -1,7 +1,8 @@
-// sgdStep (PyTorch SGD): g' = g + wd·w; buf = momentum·buf + g'; w -= lr·(momentum > 0 ? buf : g').
-// Does nothing when the step overflowed or the scaler halted (read from the GPU step
+// sgdStep (PyTorch SGD): g' = g + wd·w; with MOMENTUM: buf = momentum·buf + g', w -= lr·buf;
+// without: w -= lr·g' and buf is not touched (the host binds a dummy there). Does nothing when the step overflowed or the scaler halted (read from the GPU step
 // state: no read-back). One invocation per word of w (w may be f32, f16 or bf16).
 override DT_W: u32;
+override MOMENTUM: bool;
 
 struct Params { n: u32, lr: f32, momentum: f32, weightDecay: f32 }
 @group(0) @binding(0) var<uniform> u: Params;
@@ -11,10 +12,12 @@ struct Params { n: u32, lr: f32, momentum: f32, weightDecay: f32 }
 @group(0) @binding(4) var<storage, read_write> buf: array<f32>;
 
 fn update(i: u32, wi: f32) -> f32 {
-  let gi = g32[i] + u.weightDecay * wi;
-  let b = u.momentum * buf[i] + gi;
-  buf[i] = b;
-  return wi - u.lr * select(gi, b, u.momentum > 0.0);
+  var step = g32[i] + u.weightDecay * wi;
+  if (MOMENTUM) {
+    step = u.momentum * buf[i] + step;
+    buf[i] = step;
+  }
+  return wi - u.lr * step;
 }
 
 @compute @workgroup_size(64)
