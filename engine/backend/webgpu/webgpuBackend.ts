@@ -27,7 +27,7 @@ interface GpuTensor extends Tensor {
 /** What the benchmark and tests may look at beyond the Backend interface. */
 export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
-  counters(): { dispatches: number; submits: number; pipelines: number; allocatedBytes: number };
+  counters(): { dispatches: number; submits: number; pipelines: number; allocatedBytes: number; fastF16: boolean };
   /** raw storage words of a tensor (tests: exact bit patterns) */
   readWords(t: Tensor): Promise<Uint32Array>;
   writeWords(t: Tensor, words: Uint32Array): void;
@@ -43,7 +43,14 @@ const W_MIN = 16, W_MAX = 17, W_HIST = 18;
 const NO_TENSOR = 0xffffffff;
 
 export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  return new WebGpu(await acquireDevice(opts));
+  const b = new WebGpu(await acquireDevice(opts));
+  try {
+    await b.checkFastF16();
+  } catch (e) {
+    b.destroy();
+    throw e;
+  }
+  return b;
 }
 
 class WebGpu implements WebGpuBackend {
@@ -63,6 +70,8 @@ class WebGpu implements WebGpuBackend {
   private rule: ScalerRule = { kind: "none", rule: "pytorch", initScale: 1, growthFactor: 2, backoffFactor: 0.5, growthInterval: 1, hysteresis: 1, minScale: 0, maxScale: Infinity };
   private stats: GPUBuffer | null = null;
   private numSlots = 0;
+  /** unpack2x16float decodes every fp16 pattern exactly here (checked at creation) */
+  private fastF16 = false;
 
   constructor(acq: AcquiredDevice) {
     this.device = acq.device;
@@ -330,8 +339,18 @@ class WebGpu implements WebGpuBackend {
     this.device.destroy();
   }
 
+  /** Runs f16DecodeCheck.wgsl once: may the matmul use the built-in fp16 unpack? */
+  async checkFastF16(): Promise<void> {
+    const count = this.pool.acquire(16, "decode check");
+    this.rec.clear(count);
+    this.run("f16DecodeCheck", {}, [count], [], [512]);
+    const mismatches = new Uint32Array(await this.readBack(count, 4))[0];
+    this.pool.release(count);
+    this.fastF16 = mismatches === 0;
+  }
+
   counters() {
-    return { dispatches: this.rec.dispatches, submits: this.rec.submits, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes };
+    return { dispatches: this.rec.dispatches, submits: this.rec.submits, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes, fastF16: this.fastF16 };
   }
 
   // ---- helpers --------------------------------------------------------------
@@ -341,7 +360,7 @@ class WebGpu implements WebGpuBackend {
     const c = direct ? this.buf(out) : this.pool.acquire(M * N * 4, "matmul f32 result");
     this.run("matmulNT", {
       DT_A: DT_CODE[aType], DT_B: DT_CODE[bType], DT_C: direct ? DT_CODE[out.dtype] : 0,
-      DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 8 === 0,
+      DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 8 === 0, FAST_F16: this.fastF16,
     }, [a, b, bias ? this.buf(bias) : a, c], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
     if (!direct) {
       this.run("cast", { DT_X: 0, DT_OUT: DT_CODE[out.dtype] }, [c, this.buf(out)], [out.size], this.groups(wordCount(out.dtype, out.size)));

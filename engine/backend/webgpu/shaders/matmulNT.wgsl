@@ -7,6 +7,7 @@
 // shared/notes/webgpu-on-this-machine.md). With VEC (the host sets it when K is a
 // multiple of 8) a row is read 8 values at a time: two vec4 loads for f32, one vec4
 // of packed halves for f16/bf16. Otherwise values are read one by one.
+// unpack8 returns the 8 values in order, so A and B may have different dtypes.
 // Rows and columns past the edge are clamped on load and skipped on store.
 // A packed C needs N even (the host uses an f32 C and a cast otherwise), so that the
 // two halves of every word belong to one invocation.
@@ -16,6 +17,9 @@ override DT_C: u32;
 override DT_BIAS: u32 = 0u;
 override HAS_BIAS: bool;
 override VEC: bool;
+// The built-in unpack2x16float is used for fp16 only where the backend checked at
+// creation that it is exact on this device (f16DecodeCheck.wgsl).
+override FAST_F16: bool = false;
 
 struct Params { M: u32, N: u32, K: u32 }
 @group(0) @binding(0) var<uniform> u: Params;
@@ -31,6 +35,8 @@ fn unpack8(dt: u32, w: vec4<u32>) -> array<vec4<f32>, 2> {
   if (dt == DT_BF16) {
     lo = bitcast<vec4<f32>>(w << vec4<u32>(16u));
     hi = bitcast<vec4<f32>>(w & vec4<u32>(0xffff0000u));
+  } else if (FAST_F16) {
+    return array<vec4<f32>, 2>(vec4<f32>(unpack2x16float(w.x), unpack2x16float(w.y)), vec4<f32>(unpack2x16float(w.z), unpack2x16float(w.w)));
   } else {
     lo = f16x4_to_f32(w & vec4<u32>(0xffffu));
     hi = f16x4_to_f32(w >> vec4<u32>(16u));

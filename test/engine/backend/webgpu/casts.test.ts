@@ -103,3 +103,19 @@ for (const dt of ["f16", "bf16"] as const) {
     gpu.dispose(out);
   });
 }
+
+test("webgpu matmul reads every finite fp16 pattern exactly (with the built-in unpack where the device passed its check)", { skip }, async () => {
+  if (typeof gpu === "string") return;
+  // x [8192, 8] holds all patterns (non-finite ones replaced by 0); w = I: out = x exactly.
+  const halves = Uint16Array.from({ length: 65536 }, (_, h) => ((h & 0x7c00) === 0x7c00 ? 0 : h));
+  const x = gpu.tensor([8192, 8], "f16"), w = gpu.tensor([8, 8], "f32"), b = gpu.tensor([8], "f32"), out = gpu.tensor([8192, 8], "f32");
+  gpu.writeWords(x, pack(halves));
+  gpu.write(w, Float32Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0)));
+  gpu.linearForward(out, x, w, b);
+  const got = await gpu.read(out);
+  for (let i = 0; i < 65536; i++) {
+    const want = fromF16Bits(halves[i]);
+    if (got[i] !== want) assert.fail(`pattern 0x${halves[i].toString(16)}: got ${got[i]}, expected ${want} (fastF16 ${gpu.counters().fastF16})`);
+  }
+  for (const t of [x, w, b, out]) gpu.dispose(t);
+});
