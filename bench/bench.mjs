@@ -37,7 +37,7 @@ try {
 
 const SIZES = quick ? [256, 512] : [256, 512, 1024];
 const REPS = quick ? 3 : 5;
-const TRAIN_STEPS = quick ? 2 : 12;
+const TRAIN_STEPS = quick ? 4 : 12;
 const WARM_STEPS = quick ? 1 : 2;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -84,10 +84,8 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
 }
 
 function describeAdapter(adapter: GPUAdapter): string {
-  const i = adapter.info as Partial<GPUAdapterInfo> | undefined;
-  const parts = [i?.vendor, i?.architecture, i?.device, i?.description].filter((s): s is string => !!s);
-  const unique = [...new Set(parts)];
-  const name = unique.length ? unique.join(" ") : "unknown adapter";
-  const fallback = (i as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ? " (fallback adapter)" : "";
-  return name + fallback;
+  const i = (adapter.info ?? {}) as Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean };
+  const name = i.description || i.device || i.architecture || "unknown adapter";
+  const maker = [i.vendor, i.architecture].filter((s) => s && !name.toLowerCase().includes(s.toLowerCase())).join(" ");
+  return name + (maker ? ` (${maker})` : "") + (i.isFallbackAdapter ? ", fallback adapter" : "");
 }
