@@ -1,7 +1,8 @@
-// `mplab demo`: the story of loss scaling in under a minute. The bundled example
+// `mplab demo`: the story of loss scaling in seconds. The bundled example
 // has small targets, so its gradients are small: trained in fp32 it learns; in
 // mixed fp16 without a scaler most gradient values underflow to zero at the fp16
-// casts and it learns worse; with a dynamic scaler it matches fp32 again.
+// casts and it learns worse; with a dynamic scaler it matches fp32 again; bf16
+// (fp32's exponent range) needs no scaler.
 import { parseArgs } from "node:util";
 import example from "../../examples/underflow.mplab.json";
 import type { RunResult } from "../train/runResult.js";
@@ -13,9 +14,9 @@ import { describeError, parseBackend, runWithProgress } from "./train.js";
 const usage = `Usage: mplab demo [options]
 
 Trains the bundled example (examples/underflow.mplab.json: targets scaled by a small
-factor, so fp16 gradients underflow) three times: in fp32, in mixed fp16 without loss
-scaling, and in mixed fp16 with a dynamic loss scaler (PyTorch's rule); prints them
-side by side.
+factor, so fp16 gradients underflow) in fp32, in mixed fp16 without loss scaling, in
+mixed fp16 with a dynamic loss scaler (PyTorch's rule), and in mixed bf16 without
+one; prints them side by side.
 
 Options:
   --backend auto|cpu|webgpu   where to run (default auto)
@@ -26,7 +27,7 @@ Options:
 
 interface Variant {
   label: string;
-  precision: "fp32" | "mixed-fp16";
+  precision: "fp32" | "mixed-fp16" | "mixed-bf16";
   scaler: { type: "none" } | { type: "dynamic"; preset: "pytorch"; growthInterval?: number };
 }
 
@@ -67,15 +68,24 @@ function row(label: string, r: RunResult): DemoRow {
 }
 
 /** A sentence per claim, computed from the numbers (never asserted blindly). */
-function story(fp32: DemoRow, none: DemoRow, scaled: DemoRow): string {
-  const ratio = (a: DemoRow) => (a.tailLoss !== null && fp32.tailLoss ? a.tailLoss / fp32.tailLoss : NaN);
+function story(fp32: DemoRow, none: DemoRow, scaled: DemoRow, bf16: DemoRow): string {
+  const ratio = (a: DemoRow) => (a.tailLoss !== null && fp32.tailLoss ? (a.tailLoss / fp32.tailLoss).toPrecision(2) : "-");
+  const skipped = scaled.skippedSteps ? `, ${scaled.skippedSteps} overflowing step(s) were skipped while the scale settled` : "";
   const lines = [
     `Without loss scaling, ${fmtPct(none.gradUnderflow)} of the fp16 gradient values underflowed to zero;` +
-      ` its loss ends ${fmtNum(ratio(none))}x fp32's.`,
-    `With dynamic loss scaling (${scaled.scaler}), ${fmtPct(scaled.gradUnderflow)} underflowed, ${scaled.skippedSteps} step(s)` +
-      ` were skipped while the scale settled, and the loss ends ${fmtNum(ratio(scaled))}x fp32's.`,
+      ` its loss ends at ${ratio(none)}x fp32's.`,
+    `With a ${scaled.scaler} loss scaler (scale ${fmtScaleRange([scaled.scaleMin ?? 1, scaled.scaleMax ?? 1])}), ${fmtPct(scaled.gradUnderflow)}` +
+      ` underflowed${skipped}, and the loss ends at ${ratio(scaled)}x fp32's.`,
+    `Mixed bf16 keeps fp32's exponent range: without a scaler ${fmtPct(bf16.gradUnderflow)} underflowed` +
+      ` and the loss ends at ${ratio(bf16)}x fp32's.`,
   ];
   return lines.join("\n");
+}
+
+function modelText(): string {
+  const m = example.model as { inputs: number; hidden: number[]; outputs: number; activation: string };
+  if (m.hidden.length === 0) return `linear ${m.inputs} -> ${m.outputs} (an MLP without hidden layers)`;
+  return `MLP ${[m.inputs, ...m.hidden, m.outputs].join(" -> ")}, ${m.activation}`;
 }
 
 async function run(args: string[]): Promise<number> {
@@ -100,12 +110,14 @@ async function run(args: string[]): Promise<number> {
     { label: "fp32", precision: "fp32", scaler: { type: "none" } },
     { label: "fp16, no scaler", precision: "mixed-fp16", scaler: { type: "none" } },
     { label: "fp16, dynamic scaler", precision: "mixed-fp16", scaler: example.scaler as Variant["scaler"] },
+    // bf16 keeps fp32's exponent range: the usual advice is that it needs no scaler
+    { label: "bf16, no scaler", precision: "mixed-bf16", scaler: { type: "none" } },
   ];
   const rows: DemoRow[] = [];
   for (const v of variants) {
     const config = { ...example, $schema: undefined, name: `${example.name}: ${v.label}`, precision: v.precision, scaler: v.scaler, steps };
     try {
-      rows.push(row(v.label, await runWithProgress(config, backend, v.label.padEnd(20), values.quiet)));
+      rows.push(row(v.label, await runWithProgress(config, backend, v.label.padEnd(20), values.quiet, 1)));
     } catch (e) {
       console.error(`mplab demo: ${describeError(e, "examples/underflow.mplab.json")}`);
       return 1;
@@ -115,19 +127,19 @@ async function run(args: string[]): Promise<number> {
     console.log(JSON.stringify({ example: example.name, steps, runs: rows }, null, 2));
     return 0;
   }
-  const [fp32, none, scaled] = rows;
+  const [fp32, none, scaled, bf16] = rows;
   const d = example.data;
   console.log(`Mixed Precision Lab demo: ${example.name} (examples/underflow.mplab.json)`);
   console.log(keyValues([
-    ["model", `MLP ${example.model.inputs} -> ${example.model.hidden.join(" -> ")} -> ${example.model.outputs}, ${example.model.activation}`],
-    ["data", `teacher network, ${d.samples} samples, targets scaled by ${d.targetScale} (small gradients)`],
-    ["training", `${steps} steps, batch ${example.batchSize}, ${example.optimizer.type} lr ${example.optimizer.lr}`],
+    ["model", modelText()],
+    ["data", `teacher network, ${d.samples} samples, targets scaled by ${d.targetScale.toExponential()} (small gradients)`],
+    ["training", `${steps} steps, batch ${example.batchSize}, ${example.optimizer.type} lr ${example.optimizer.lr}, momentum ${example.optimizer.momentum}`],
   ]));
   console.log("");
   const cols = (f: (r: DemoRow) => string) => rows.map(f);
   console.log(table([
-    ["", ...cols((r) => r.precision)],
-    ["", ...cols((r) => r.scaler)],
+    ["precision", ...cols((r) => r.precision)],
+    ["loss scaler", ...cols((r) => r.scaler)],
     ["loss (mean of last 10%)", ...cols((r) => fmtNum(r.tailLoss))],
     ["final loss", ...cols((r) => fmtNum(r.finalLoss))],
     ["skipped steps", ...cols((r) => String(r.skippedSteps))],
@@ -136,7 +148,7 @@ async function run(args: string[]): Promise<number> {
     ["time", ...cols((r) => fmtMs(r.ms))],
   ]));
   console.log("");
-  console.log(story(fp32, none, scaled));
+  console.log(story(fp32, none, scaled, bf16));
   console.log(`\nRun one yourself: mplab train examples/underflow.mplab.json`);
   return 0;
 }

@@ -1,5 +1,5 @@
-// Progress of a run on stderr: a bar redrawn in place on a terminal, a plain line
-// every 10% otherwise (logs and pipes should not fill with carriage returns).
+// Progress of a run on stderr: a bar redrawn in place on a terminal, otherwise a
+// few plain lines (logs and pipes should not fill with carriage returns).
 import type { RunProgress } from "../train/runResult.js";
 import { bar, fmtNum, fmtScale } from "./format.js";
 
@@ -9,10 +9,11 @@ export interface ProgressReporter {
   done(): void;
 }
 
-export function progressReporter(out: NodeJS.WriteStream, label: string): ProgressReporter {
+/** `lines`: how many plain lines a run prints when stderr is not a terminal (the last at the end). */
+export function progressReporter(out: NodeJS.WriteStream, label: string, lines = 10): ProgressReporter {
   const tty = out.isTTY === true;
   let skipped = 0;
-  let lastTenth = -1;
+  let lastPart = -1;
   let drawn = false;
   return {
     onProgress(p) {
@@ -26,9 +27,9 @@ export function progressReporter(out: NodeJS.WriteStream, label: string): Progre
         drawn = true;
         return;
       }
-      const tenth = Math.floor((p.step / p.totalSteps) * 10);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
+      const part = Math.floor((p.step / p.totalSteps) * lines);
+      if (part > lastPart && (part > 0 || lines > 1)) {
+        lastPart = part;
         out.write(`${text}\n`);
       }
     },

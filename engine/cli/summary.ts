@@ -29,13 +29,14 @@ const ROLE_HEADERS: [TensorRole, string][] = [
 
 export function runSummary(r: RunResult): string {
   const head = `${r.name ? `"${r.name}": ` : ""}${r.precision}, ${r.steps} steps on ${r.backend.name} (${r.backend.adapter}), ${fmtMs(r.timings.totalMs)}`;
-  const overflow = r.overflowSteps.length ? `${r.overflowSteps.length} (steps ${fmtSteps(r.overflowSteps)})` : "0";
+  const n = r.overflowSteps.length;
+  const overflow = n ? `${n} (at step${n > 1 ? "s" : ""} ${fmtSteps(r.overflowSteps)})` : "0";
   const rows: [string, string][] = [
     ["status", r.status + (r.error ? `: ${r.error}` : "")],
     ["final loss", fmtNum(r.finalLoss)],
     ["skipped steps", `${r.skippedSteps} of ${r.steps}`],
     ["overflow steps", overflow],
-    ["scale range", r.scales.length ? `${fmtScaleRange(r.scales)} (final ${fmtScale(r.scalerState.scale)})` : "-"],
+    ["scale range", r.scales.length ? `${fmtScaleRange(r.scales)} (after the run: ${fmtScale(r.scalerState.scale)})` : "-"],
     ["gradients lost to underflow", fmtPct(gradUnderflowShare(r))],
   ];
   const nf = r.firstNonFinite[0];

@@ -55,11 +55,11 @@ export async function readConfigFile(file: string): Promise<unknown> {
 }
 
 /** Runs train() with progress on stderr; Ctrl-C cancels the run (a partial result). */
-export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean): Promise<RunResult> {
+export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean, lines = 10): Promise<RunResult> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
-  const progress = quiet ? null : progressReporter(process.stderr, label);
+  const progress = quiet ? null : progressReporter(process.stderr, label, lines);
   try {
     return await train(config, { backend, signal: abort.signal, onProgress: progress?.onProgress });
   } finally {
@@ -105,7 +105,14 @@ async function run(args: string[]): Promise<number> {
     return 1;
   }
   const json = JSON.stringify(result, null, 2) + "\n";
-  if (values.out) await writeFile(values.out, json);
+  if (values.out) {
+    try {
+      await writeFile(values.out, json);
+    } catch (e) {
+      console.error(`mplab train: cannot write ${values.out}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   if (values.json) process.stdout.write(json);
   else console.log(runSummary(result));
   if (values.out && !values.json) console.log(`\nRunResult written to ${values.out}`);

@@ -32,8 +32,9 @@ export function toConfigError(err: z.ZodError, prefix = ""): ConfigError {
   return new ConfigError(
     err.issues.map((i) => {
       const path = pathOf(prefix, i.path);
-      const last = i.path.length ? String(i.path[i.path.length - 1]) : "";
-      // our messages start with the field's own name; replace it by the full path
+      const key = [...i.path].reverse().find((k) => typeof k === "string");
+      const last = key === undefined ? "" : String(key);
+      // our messages start with the field's own name ("hidden[i]" for array items); the path replaces it
       let msg = i.message;
       if (last && msg.startsWith(last + " ")) msg = msg.slice(last.length + 1);
       else if (last && msg.startsWith(last + "[i] ")) msg = msg.slice(last.length + 4);

@@ -12,6 +12,7 @@ import { layerStats, memoryLedger } from "./results.js";
 import type { RunProgress, RunResult, TrainedModel } from "./runResult.js";
 import { describeTensorId } from "./tensorIds.js";
 import { TrainStep } from "./trainStep.js";
+import { Shadow } from "./shadow.js";
 
 export interface TrainOptions {
   backend?: BackendChoice | Backend;
@@ -37,7 +38,9 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
   const statsInterval = config.statsInterval ?? Math.max(1, Math.floor(steps / 50));
   const shapes = layerShapes(config.model);
   const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);
+  let shadow: Shadow | null = null; // the fp32 shadow, only with config.shadow (see shadow.ts)
   try {
+    if (config.shadow) shadow = await Shadow.create(backend, config, data, initWeights(config.model), maxChunk);
     backend.initStepState(rule, config.scalerState ?? initialScalerState(rule), 0);
     backend.resetStats(shapes.length * 4);
     const order = new BatchOrder(data.samples, config.seed);
@@ -52,13 +55,18 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
       if (opts.signal?.aborted) { status = "cancelled"; break; }
       const n = Math.min(chunk, steps - s);
       const tChunk = now();
-      backend.write(ts.idx, padTo(order.next(n * perStep), maxChunk * perStep));
+      const indices = padTo(order.next(n * perStep), maxChunk * perStep);
+      backend.write(ts.idx, indices);
+      shadow?.writeBatch(indices);
       for (let i = 0; i < n; i++) {
         if (i > 0 && opts.signal?.aborted) break; // stop at the next step
         const step = s + i;
         const observe = step % statsInterval === 0 || step === steps - 1;
         if (observe) statsSteps.push(step);
+        // the shadow needs the scale this step uses: read before the step, only when it compares
+        const scale = shadow && observe ? (await backend.readStepState()).scaler.scale : 1;
         ts.run(step, i, observe);
+        if (shadow) await shadow.step(step, i, observe, ts, scale);
       }
       const recs = await backend.flush();
       const bad = recs.findIndex((r) => r.scalerError);
@@ -103,9 +111,11 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
       timings: { totalMs: now() - t0, setupMs: tRun - t0, stepsPerSecond: records.length / Math.max(1e-9, runMs / 1000) },
       scalerState: scaler,
       model,
+      ...(shadow ? { shadow: await shadow.report(records.length) } : {}),
     };
   } finally {
     ts.dispose();
+    shadow?.dispose();
     if (owned) backend.destroy();
   }
 }

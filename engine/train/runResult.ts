@@ -62,12 +62,27 @@ export interface TrainedModel extends MlpSpec {
   precision: Precision;
 }
 
+/** The fp32 shadow's verdict (see engine/train/shadow.ts for what is compared). */
 export interface ShadowReport {
   /** per observed step: relative L2 error of the final output against the fp32 shadow */
   steps: number[];
   outputError: number[];
-  /** per layer, mean over observed steps of the relative L2 error of activations and weight gradients */
-  layers: { layer: number; activationError: number; gradientError: number }[];
+  /**
+   * per layer, mean over observed steps (finite ones) of the relative L2 error of the
+   * activations (pre-activation z), the gradient at z (unscaled) and the weight gradients
+   * (unscaled fp32); and the same per observed step (Infinity where the mixed tensor was non-finite)
+   */
+  layers: {
+    layer: number;
+    activationError: number;
+    activationGradError: number;
+    gradientError: number;
+    activationErrors: number[];
+    activationGradErrors: number[];
+    gradientErrors: number[];
+  }[];
+  /** the shadow's own tensor statistics: fp32, unscaled (the true magnitudes the mixed run rounded) */
+  reference: LayerStats[];
 }
 
 export interface RunResult {

@@ -1,11 +1,13 @@
 // The mplab CLI, run as users run it: `node dist/mplab.mjs ...` on tiny configs.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fmtNum } from "../../../engine/cli/format.js";
+import { fmtNum, fmtScaleRange } from "../../../engine/cli/format.js";
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const CLI = "dist/mplab.mjs";
 const dir = mkdtempSync(join(tmpdir(), "mplab-cli-"));
@@ -43,9 +45,10 @@ test("train: a summary whose numbers are the RunResult's", () => {
   assert.equal(result.kind, "mplab.run");
   assert.equal(result.steps, 12);
   assert.equal(result.losses.length, 12);
-  assert.match(r.stdout, new RegExp(`final loss\\s+${fmtNum(result.finalLoss).replace(/[.+]/g, "\\$&")}\\n`));
+  assert.match(r.stdout, new RegExp(`final loss\\s+${esc(fmtNum(result.finalLoss))}\\n`));
   assert.match(r.stdout, new RegExp(`skipped steps\\s+${result.skippedSteps} of 12\\n`));
-  assert.match(r.stdout, /scale range\s+2\^16/);
+  assert.match(r.stdout, new RegExp(`scale range\\s+${esc(fmtScaleRange(result.scales))} \\(after the run: `));
+  assert.equal(result.scales[0], 2 ** 16);
   assert.match(r.stdout, /gradients lost to underflow/);
   assert.match(r.stdout, /^ +1 +4->8 relu +\S+% \/ \S+%/m);
   assert.match(r.stdout, /^ +2 +8->1 linear/m);
@@ -73,8 +76,33 @@ test("train: every step overflows with a static scale of 2^40", () => {
   const r = mplab("train", file, "--backend", "cpu", "-q");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /skipped steps\s+12 of 12/);
-  assert.match(r.stdout, /overflow steps\s+12 \(steps 0, 1, 2, 3, 4, \.\.\. \(7 more\)\)/);
+  assert.match(r.stdout, /overflow steps\s+12 \(at steps 0, 1, 2, 3, 4, \.\.\. \(7 more\)\)/);
   assert.match(r.stdout, /first non-finite\s+step 0: layer \d/);
+});
+
+test("DeepSpeed's error at its floor ends the run: exit 1, the step named", () => {
+  // 2^40 overflows every step: step 0 is absorbed (hysteresis 2), step 1 backs off to
+  // the floor 2^39, step 2 raises
+  const scaler = { type: "dynamic", preset: "deepspeed", initScale: 2 ** 40, minScale: 2 ** 39 };
+  const r = mplab("train", configFile("ds.mplab.json", { ...tiny, scaler }), "--backend", "cpu", "--json", "-q");
+  assert.equal(r.code, 1);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.status, "error");
+  assert.equal(result.steps, 3);
+  assert.deepEqual(result.scales, [2 ** 40, 2 ** 40, 2 ** 39]);
+  assert.match(r.stderr, /step 2: Current loss scale already at minimum - cannot decrease scale anymore/);
+});
+
+test("Ctrl-C cancels the run: a partial summary, exit 130", async () => {
+  const file = configFile("long.mplab.json", { ...tiny, steps: 1_000_000 });
+  const child = spawn(process.execPath, [CLI, "train", file, "--backend", "cpu"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.once("data", () => child.kill("SIGINT")); // the first progress line: the run has started
+  const code = await new Promise((res) => child.on("exit", res));
+  assert.equal(code, 130);
+  assert.match(stdout, /status +cancelled/);
+  assert.doesNotMatch(stdout, /skipped steps +\d+ of 1000000/);
 });
 
 test("a bad config exits 1 naming the field's JSON path", () => {

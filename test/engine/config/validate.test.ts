@@ -65,3 +65,7 @@ test("the committed JSON Schema is the one the zod schema gives", () => {
 test("datasets.fromArrays refuses non-finite values at once", () => {
   assert.throws(() => datasets.fromArrays([[1, 2]], [[Infinity]]), /data.ys\[0\]\[0\] is not a finite number/);
 });
+
+test("an array item's error names its index once", () => {
+  assert.throws(() => mlp({ inputs: 2, hidden: [4, -1], outputs: 1 }), (e: Error) => e.message === "model.hidden[1] must be a positive integer, got -1");
+});

@@ -1,0 +1,101 @@
+// Problems for a config (and the last run of it), and the last run's overflow
+// events: plain data with JSON paths and quick fixes. The editor maps paths to
+// ranges with jsonLocate.ts and fixes to edits with applyJsonFix.
+import type { TrainConfig } from "../config/schema.js";
+import { ConfigError, parseTrainConfig } from "../config/validate.js";
+import { F16_MAX } from "../numerics/float16.js";
+import type { RunResult } from "../train/runResult.js";
+import { underflowShare } from "./compare.js";
+import { fmtPow2, pow2Floor } from "./fp16Range.js";
+import { inspect, SIGNIFICANT } from "./inspect.js";
+import { parsePath, type JsonPath } from "./jsonLocate.js";
+
+export interface ConfigFix {
+  title: string;
+  path: JsonPath;
+  value: unknown;
+}
+
+export interface ConfigDiagnostic {
+  path: JsonPath;
+  severity: "error" | "warning" | "information";
+  message: string;
+  fix?: ConfigFix;
+}
+
+/** Validation errors, then precision warnings (the last run's statistics sharpen them). */
+export function configDiagnostics(input: unknown, lastRun?: RunResult | null): ConfigDiagnostic[] {
+  let config: TrainConfig;
+  try {
+    config = parseTrainConfig(input);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => ({ path: parsePath(p.path), severity: "error" as const, message: p.message }));
+    throw e;
+  }
+  const out: ConfigDiagnostic[] = [];
+  const s = config.scaler;
+  if (s.type === "dynamic" && s.initScale !== undefined && !Number.isInteger(Math.log2(s.initScale))) {
+    const p2 = 2 ** Math.round(Math.log2(s.initScale));
+    out.push({
+      path: ["scaler", "initScale"],
+      severity: "warning",
+      message: `scaler.initScale ${s.initScale} is not a power of two: scaling by it rounds every gradient (a power of two only shifts the exponent)`,
+      fix: { title: `Use ${fmtPow2(p2)}`, path: ["scaler", "initScale"], value: p2 },
+    });
+  }
+  if (!lastRun || lastRun.kind !== "mplab.run") return out;
+  const report = inspect(lastRun);
+  if (s.type === "static" && config.precision !== "mixed-bf16") {
+    const largest = Math.max(0, ...report.tensors.filter((t) => t.scaled && t.largest !== null).map((t) => t.largest!));
+    if (largest * s.scale >= F16_MAX) {
+      const safe = report.scaleWindow?.max ?? pow2Floor(F16_MAX / (report.headroom * largest));
+      out.push({
+        path: ["scaler", "scale"],
+        severity: "warning",
+        message: `static scale ${s.scale} × the last run's largest gradient ${largest.toPrecision(3)} = ${(s.scale * largest).toPrecision(3)} overflows fp16 (max 65504): those steps are skipped`,
+        fix: { title: `Use a static scale of ${fmtPow2(safe)}`, path: ["scaler", "scale"], value: safe },
+      });
+    }
+  }
+  const fp16 = config.precision === "fp16" || config.precision === "mixed-fp16";
+  if (fp16 && s.type === "none") {
+    const share = Math.max(underflowShare(lastRun, "activationGrads"), underflowShare(lastRun, "weightGrads"));
+    if (lastRun.precision !== "fp32" && lastRun.precision !== "mixed-bf16" && share >= SIGNIFICANT)
+      out.push({
+        path: ["scaler"],
+        severity: "warning",
+        message: `${config.precision} without a loss scaler: in the last run ${(100 * share).toPrecision(3)}% of gradient values underflowed to zero`,
+        fix: { title: `Add the recommended scaler (${JSON.stringify(report.recommendation.spec)})`, path: ["scaler"], value: report.recommendation.spec },
+      });
+  }
+  return out;
+}
+
+export interface RunEvent {
+  /** 0-based step; for a summary of the calibration steps, the first of them */
+  step: number;
+  severity: "warning" | "information";
+  message: string;
+}
+
+/**
+ * The run's overflow events, calmly: the leading run of skipped steps (the scale
+ * calibrating from its initial value) as one line, then each later one, up to `max`.
+ */
+export function runDiagnostics(run: RunResult, max = 20): RunEvent[] {
+  const out: RunEvent[] = [];
+  const firstOf = (step: number) => {
+    const e = run.firstNonFinite.find((f) => f.step === step);
+    return e ? `layer ${e.layer} ${e.tensor}` : "a gradient";
+  };
+  let lead = 0;
+  while (lead < run.overflowSteps.length && run.overflowSteps[lead] === lead) lead++;
+  if (lead > 1) out.push({ step: 0, severity: "information", message: `steps 0-${lead - 1} skipped while the loss scale calibrated (from ${run.scales[0]} to ${run.scales[lead] ?? run.scales[lead - 1]}); first non-finite: ${firstOf(0)}` });
+  else lead = 0;
+  const rest = run.overflowSteps.slice(lead);
+  for (const step of rest.slice(0, max))
+    out.push({ step, severity: "warning", message: `step ${step} skipped: non-finite ${firstOf(step)} at scale ${run.scales[step]}` });
+  if (rest.length > max) out.push({ step: rest[max], severity: "warning", message: `${rest.length - max} more steps skipped (${rest.length} after calibration in all)` });
+  if (run.status === "error" && run.error) out.push({ step: run.steps - 1, severity: "warning", message: run.error });
+  return out;
+}

@@ -1,0 +1,32 @@
+// formatReport(report): the precision report as plain text (CLI, output channel).
+import { fmtPow2, isEmpty } from "./fp16Range.js";
+import type { PrecisionReport, TensorReport } from "./report.js";
+
+const pct = (x: number) => (x === 0 ? "0" : x < 1e-4 ? "<0.01%" : `${(100 * x).toFixed(2)}%`);
+const num = (x: number | null) => (x === null ? "-" : x.toPrecision(3));
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+function keeps(t: TensorReport): string {
+  if (!t.scaled) return t.fitsFp16 ? "fits fp16" : "outside fp16";
+  if (!t.window) return "-";
+  if (isEmpty(t.window)) return `none (needs >= ${fmtPow2(t.window.min)} and <= ${fmtPow2(t.window.max)})`;
+  return `${fmtPow2(t.window.min)} .. ${fmtPow2(t.window.max)}${t.smallestUnknown ? " (lower end: at least)" : ""}`;
+}
+
+export function formatReport(report: PrecisionReport): string {
+  const r = report;
+  const lines = [
+    `Precision report${r.name ? `: ${r.name}` : ""} (${r.precision}, scaler ${r.scaler}, ${r.steps} steps, ${r.skippedSteps} skipped)`,
+    "",
+  ];
+  const head = ["layer", "tensor", "dtype", "zero", "underflow", "overflow", "smallest", "largest", "scales that keep it"];
+  const widths = [6, 17, 6, 8, 10, 9, 10, 10, 0];
+  const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? pad(c, widths[i]) : c)).join(" ").trimEnd();
+  lines.push(row(head));
+  for (const t of r.tensors)
+    lines.push(row([String(t.layer), t.role, t.dtype, pct(t.zero), pct(t.underflow), pct(t.overflow), num(t.smallest), num(t.largest), keeps(t)]));
+  lines.push("", "(gradient magnitudes are shown without the loss scale)", "", "Findings:");
+  for (const f of r.findings) lines.push(`- ${f}`);
+  lines.push("", `Recommended scaler: ${JSON.stringify(r.recommendation.spec)}`);
+  return lines.join("\n");
+}
