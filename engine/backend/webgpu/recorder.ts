@@ -30,6 +30,7 @@ export class Recorder {
   /** counters for the benchmark and tests */
   dispatches = 0;
   submits = 0;
+  readBacks = 0;
 
   constructor(private device: GPUDevice, private pool: BufferPool) {
     this.uniformBuf = device.createBuffer({ size: SLICE * SLICES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: "uniform arena" });
@@ -123,6 +124,7 @@ export class Recorder {
     const dst = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: "read back" });
     this.copy(src, 0, dst, 0, bytes);
     this.submit();
+    this.readBacks++;
     try {
       await dst.mapAsync(GPUMapMode.READ);
       return dst.getMappedRange().slice(0);

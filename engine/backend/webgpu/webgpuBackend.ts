@@ -27,7 +27,7 @@ interface GpuTensor extends Tensor {
 /** What the benchmark and tests may look at beyond the Backend interface. */
 export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
-  counters(): { dispatches: number; submits: number; pipelines: number; allocatedBytes: number; fastF16: boolean };
+  counters(): { dispatches: number; submits: number; readBacks: number; pipelines: number; allocatedBytes: number; fastF16: boolean };
   /** raw storage words of a tensor (tests: exact bit patterns) */
   readWords(t: Tensor): Promise<Uint32Array>;
   writeWords(t: Tensor, words: Uint32Array): void;
@@ -350,7 +350,7 @@ class WebGpu implements WebGpuBackend {
   }
 
   counters() {
-    return { dispatches: this.rec.dispatches, submits: this.rec.submits, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes, fastF16: this.fastF16 };
+    return { dispatches: this.rec.dispatches, submits: this.rec.submits, readBacks: this.rec.readBacks, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes, fastF16: this.fastF16 };
   }
 
   // ---- helpers --------------------------------------------------------------
