@@ -357,10 +357,11 @@ class WebGpu implements WebGpuBackend {
   private matmul(out: Tensor, a: GPUBuffer, aType: DType, b: GPUBuffer, bType: DType, bias: Tensor | null, M: number, N: number, K: number): void {
     // A packed C needs whole words per invocation (N even); else compute in f32 and cast.
     const direct = out.dtype === "f32" || N % 2 === 0;
+    const packed = aType !== "f32" || bType !== "f32";
     const c = direct ? this.buf(out) : this.pool.acquire(M * N * 4, "matmul f32 result");
     this.run("matmulNT", {
       DT_A: DT_CODE[aType], DT_B: DT_CODE[bType], DT_C: direct ? DT_CODE[out.dtype] : 0,
-      DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 8 === 0, FAST_F16: this.fastF16,
+      DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 4 === 0, VEC8: packed && K % 8 === 0, FAST_F16: this.fastF16,
     }, [a, b, bias ? this.buf(bias) : a, c], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
     if (!direct) {
       this.run("cast", { DT_X: 0, DT_OUT: DT_CODE[out.dtype] }, [c, this.buf(out)], [out.size], this.groups(wordCount(out.dtype, out.size)));
