@@ -21,7 +21,6 @@ import adamStep from "./shaders/adamStep.wgsl";
 import beginStep from "./shaders/beginStep.wgsl";
 import endStep from "./shaders/endStep.wgsl";
 import observe from "./shaders/observe.wgsl";
-import f16DecodeCheck from "./shaders/f16DecodeCheck.wgsl";
 
 /** How a storage binding is used: read-only or read-write. */
 export type Access = "read" | "write";
@@ -58,7 +57,6 @@ export const KERNELS = {
   beginStep: k("beginStep", beginStep, withState, ["write"]),
   endStep: k("endStep", endStep, withState, ["write", "write"]),
   observe: k("observe", observe, [numerics], ["read", "read", "write"]),
-  f16DecodeCheck: k("f16DecodeCheck", f16DecodeCheck, [numerics], ["write"]),
 } satisfies Record<string, KernelDef>;
 
 export type KernelName = keyof typeof KERNELS;

@@ -27,7 +27,7 @@ interface GpuTensor extends Tensor {
 /** What the benchmark and tests may look at beyond the Backend interface. */
 export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
-  counters(): { dispatches: number; submits: number; readBacks: number; pipelines: number; allocatedBytes: number; fastF16: boolean };
+  counters(): { dispatches: number; submits: number; readBacks: number; pipelines: number; allocatedBytes: number };
   /** raw storage words of a tensor (tests: exact bit patterns) */
   readWords(t: Tensor): Promise<Uint32Array>;
   writeWords(t: Tensor, words: Uint32Array): void;
@@ -43,14 +43,7 @@ const W_MIN = 16, W_MAX = 17, W_HIST = 18;
 const NO_TENSOR = 0xffffffff;
 
 export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  const b = new WebGpu(await acquireDevice(opts));
-  try {
-    await b.checkFastF16();
-  } catch (e) {
-    b.destroy();
-    throw e;
-  }
-  return b;
+  return new WebGpu(await acquireDevice(opts));
 }
 
 class WebGpu implements WebGpuBackend {
@@ -70,8 +63,6 @@ class WebGpu implements WebGpuBackend {
   private rule: ScalerRule = { kind: "none", rule: "pytorch", initScale: 1, growthFactor: 2, backoffFactor: 0.5, growthInterval: 1, hysteresis: 1, minScale: 0, maxScale: Infinity };
   private stats: GPUBuffer | null = null;
   private numSlots = 0;
-  /** unpack2x16float decodes every fp16 pattern exactly here (checked at creation) */
-  private fastF16 = false;
 
   constructor(acq: AcquiredDevice) {
     this.device = acq.device;
@@ -339,34 +330,33 @@ class WebGpu implements WebGpuBackend {
     this.device.destroy();
   }
 
-  /** Runs f16DecodeCheck.wgsl once: may the matmul use the built-in fp16 unpack? */
-  async checkFastF16(): Promise<void> {
-    const count = this.pool.acquire(16, "decode check");
-    this.rec.clear(count);
-    this.run("f16DecodeCheck", {}, [count], [], [512]);
-    const mismatches = new Uint32Array(await this.readBack(count, 4))[0];
-    this.pool.release(count);
-    this.fastF16 = mismatches === 0;
-  }
-
   counters() {
-    return { dispatches: this.rec.dispatches, submits: this.rec.submits, readBacks: this.rec.readBacks, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes, fastF16: this.fastF16 };
+    return { dispatches: this.rec.dispatches, submits: this.rec.submits, readBacks: this.rec.readBacks, pipelines: this.pipelines.size, allocatedBytes: this.pool.allocatedBytes };
   }
 
   // ---- helpers --------------------------------------------------------------
   private matmul(out: Tensor, a: GPUBuffer, aType: DType, b: GPUBuffer, bType: DType, bias: Tensor | null, M: number, N: number, K: number): void {
+    // f16/bf16 operands are decoded (exactly) into f32 scratch first: see matmulNT.wgsl.
+    const a32 = aType === "f32" ? a : this.decodeToF32(a, aType, M * K);
+    const b32 = bType === "f32" ? b : this.decodeToF32(b, bType, N * K);
     // A packed C needs whole words per invocation (N even); else compute in f32 and cast.
     const direct = out.dtype === "f32" || N % 2 === 0;
-    const packed = aType !== "f32" || bType !== "f32";
     const c = direct ? this.buf(out) : this.pool.acquire(M * N * 4, "matmul f32 result");
-    this.run("matmulNT", {
-      DT_A: DT_CODE[aType], DT_B: DT_CODE[bType], DT_C: direct ? DT_CODE[out.dtype] : 0,
-      DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 4 === 0, VEC8: packed && K % 8 === 0, FAST_F16: this.fastF16,
-    }, [a, b, bias ? this.buf(bias) : a, c], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
+    this.run("matmulNT", { DT_C: direct ? DT_CODE[out.dtype] : 0, DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 4 === 0 },
+      [a32, b32, bias ? this.buf(bias) : a32, c], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
     if (!direct) {
       this.run("cast", { DT_X: 0, DT_OUT: DT_CODE[out.dtype] }, [c, this.buf(out)], [out.size], this.groups(wordCount(out.dtype, out.size)));
       this.pool.release(c);
     }
+    if (a32 !== a) this.pool.release(a32);
+    if (b32 !== b) this.pool.release(b32);
+  }
+
+  /** An exact f32 copy of `n` values of a packed buffer, in a pooled buffer. */
+  private decodeToF32(src: GPUBuffer, dtype: DType, n: number): GPUBuffer {
+    const dst = this.pool.acquire(n * 4, "matmul operand in f32");
+    this.run("cast", { DT_X: DT_CODE[dtype], DT_OUT: 0 }, [src, dst], [n], this.groups(n));
+    return dst;
   }
 
   /** An f32 [cols, rows] transpose of t viewed as [rows, cols], in a pooled buffer. */

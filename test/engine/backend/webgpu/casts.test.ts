@@ -104,7 +104,7 @@ for (const dt of ["f16", "bf16"] as const) {
   });
 }
 
-test("webgpu matmul reads every finite fp16 pattern exactly (with the built-in unpack where the device passed its check)", { skip }, async () => {
+test("webgpu matmul reads every finite fp16 pattern exactly", { skip }, async () => {
   if (typeof gpu === "string") return;
   // x [8192, 8] holds all patterns (non-finite ones replaced by 0); w = I: out = x exactly.
   const halves = Uint16Array.from({ length: 65536 }, (_, h) => ((h & 0x7c00) === 0x7c00 ? 0 : h));
@@ -115,7 +115,7 @@ test("webgpu matmul reads every finite fp16 pattern exactly (with the built-in u
   const got = await gpu.read(out);
   for (let i = 0; i < 65536; i++) {
     const want = fromF16Bits(halves[i]);
-    if (got[i] !== want) assert.fail(`pattern 0x${halves[i].toString(16)}: got ${got[i]}, expected ${want} (fastF16 ${gpu.counters().fastF16})`);
+    if (got[i] !== want) assert.fail(`pattern 0x${halves[i].toString(16)}: got ${got[i]}, expected ${want}`);
   }
   for (const t of [x, w, b, out]) gpu.dispose(t);
 });
