@@ -15,7 +15,8 @@ const bundles = [
   // the VS Code extension host side
   { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"] },
   // the engine page that runs in a webview (engine + dashboard)
-  { entryPoints: ["webview/engine/main.ts"], outfile: "dist/webview/engine.js", platform: "browser", format: "iife" },
+  // (node:* stays external: engine/data/csv.ts imports node:fs/promises only when run in Node)
+  { entryPoints: ["webview/engine/main.ts"], outfile: "dist/webview/engine.js", platform: "browser", format: "iife", external: ["node:*"] },
   // the notebook output renderer (an ES module, as VS Code loads renderers)
   { entryPoints: ["webview/renderer/index.ts"], outfile: "dist/webview/renderer.js", platform: "browser", format: "esm" },
 ];

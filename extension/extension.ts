@@ -1,0 +1,42 @@
+// Activation: registration only. The pieces: the *.mpnb serializer, the notebook
+// controller (cells run in a vm kernel, train() in the engine page), the engine client
+// (webview panel + protocol), the status bar item and the commands.
+import * as vscode from "vscode";
+import type { BackendInfo } from "../engine/backend/backend.js";
+import { inspectPrecision } from "./commands/inspectPrecision.js";
+import { newNotebook } from "./commands/newNotebook.js";
+import { restartEngine } from "./commands/restartEngine.js";
+import { runTraining } from "./commands/runTraining.js";
+import { showEngine } from "./commands/showEngine.js";
+import { EngineClient } from "./engineHost/engineClient.js";
+import { NotebookController } from "./notebook/controller.js";
+import { MpnbSerializer } from "./notebook/serializer.js";
+import { createStatusBar } from "./statusBar.js";
+
+/** What activate() returns: for the integration tests (and other extensions). */
+export interface MixedPrecisionApi {
+  engine: EngineClient;
+  statusBarText(): string;
+}
+
+export function activate(context: vscode.ExtensionContext): MixedPrecisionApi {
+  const output = vscode.window.createOutputChannel("Mixed Precision");
+  const engine = new EngineClient(context.extensionUri, output, () => void vscode.commands.executeCommand("mplab.restartEngine"));
+  const controller = new NotebookController(engine);
+  const status = createStatusBar(engine);
+  context.subscriptions.push(
+    output,
+    engine,
+    controller,
+    status,
+    vscode.workspace.registerNotebookSerializer("mpnb", new MpnbSerializer(), { transientOutputs: false }),
+    vscode.commands.registerCommand("mplab.newNotebook", () => newNotebook()),
+    vscode.commands.registerCommand("mplab.runTraining", (uri?: vscode.Uri) => runTraining(engine, output, uri)),
+    vscode.commands.registerCommand("mplab.inspectPrecision", () => inspectPrecision(engine)),
+    vscode.commands.registerCommand("mplab.restartEngine", (): Promise<BackendInfo | undefined> => restartEngine(engine, controller)),
+    vscode.commands.registerCommand("mplab.showEngine", () => showEngine(engine)),
+  );
+  return { engine, statusBarText: () => status.label };
+}
+
+export function deactivate(): void {}
