@@ -1,5 +1,6 @@
 // The `mplab` command line: the same runs as in VS Code, headless. Each command
 // lives in its own file; this table is the only place that lists them.
+import "../backend/webgpu/register.js"; // --backend webgpu / auto
 import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { runCommand } from "./run.js";

@@ -1,0 +1,2 @@
+// WebGPU types for engine/backend/webgpu (the engine's tsconfig has no DOM lib).
+/// <reference types="@webgpu/types" />
