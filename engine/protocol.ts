@@ -61,6 +61,7 @@ export const backendInfoSchema = z.object({
   adapter: z.string(),
   fp16: z.enum(["software", "native", "emulated"]),
   note: z.string().optional(),
+  fallbackAdapter: z.boolean().optional(),
 });
 
 export const runProgressSchema = z.object({

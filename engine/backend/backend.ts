@@ -36,6 +36,8 @@ export interface BackendInfo {
   fp16: "software" | "native" | "emulated";
   /** why this backend was chosen, or why WebGPU was not */
   note?: string;
+  /** a software (fallback) adapter such as SwiftShader rather than a GPU */
+  fallbackAdapter?: boolean;
 }
 
 /** The loss scaler rule, as backend-side state machine parameters (see engine/scaler). */

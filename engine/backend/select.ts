@@ -1,5 +1,6 @@
-// Picks a backend: "cpu", "webgpu", or "auto" (WebGPU when an adapter exists,
-// else the CPU, saying why).
+// Picks a backend for train() in Node and scripts: "cpu", "webgpu", or "auto"
+// (WebGPU on a GPU adapter, else the CPU, saying why). The engine webview page
+// makes its own choice (webview/engine/backendChoice.ts).
 import type { Backend } from "./backend.js";
 import { createCpuBackend } from "./cpu/cpuBackend.js";
 
@@ -22,7 +23,14 @@ export async function selectBackend(choice: BackendChoice | Backend = "auto"): P
     return { backend: createCpuBackend("no WebGPU backend in this build"), owned: true };
   }
   try {
-    return { backend: await webgpuFactory(), owned: true };
+    const backend = await webgpuFactory();
+    if (choice === "auto" && backend.info.fallbackAdapter) {
+      // a software rasterizer is no faster than the CPU backend for these models
+      const adapter = backend.info.adapter;
+      backend.destroy();
+      return { backend: createCpuBackend(`the only WebGPU adapter is a software fallback (${adapter}); choose backend "webgpu" to use it anyway`), owned: true };
+    }
+    return { backend, owned: true };
   } catch (e) {
     if (choice === "webgpu") throw e;
     return { backend: createCpuBackend(`WebGPU unavailable: ${(e as Error).message}`), owned: true };

@@ -26,8 +26,8 @@ Exit status: 0 done, 1 bad config or failed run, 2 bad command line, 130 interru
 
 export const BACKENDS: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
 
-export function parseBackend(v: string | undefined): BackendChoice {
-  if (v === undefined) return "auto";
+export function parseBackend(v: string | undefined, fallback: BackendChoice = "auto"): BackendChoice {
+  if (v === undefined) return fallback;
   if (!(BACKENDS as readonly string[]).includes(v)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${v}"`);
   return v as BackendChoice;
 }

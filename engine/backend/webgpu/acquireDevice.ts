@@ -8,6 +8,8 @@ export interface AcquiredDevice {
   adapterName: string;
   /** the adapter has `shader-f16` and the device was created with it */
   shaderF16: boolean;
+  /** a software adapter (SwiftShader), not a GPU */
+  fallback: boolean;
 }
 
 export interface AcquireOptions {
@@ -52,6 +54,9 @@ async function loadNodeGpu(): Promise<GPU> {
     );
   }
   Object.assign(globalThis, mod.globals);
+  // Vulkan drivers (SwiftShader) complain on stderr without a runtime dir
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  if (env && !env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = (await import("node:os")).tmpdir();
   return mod.create([]);
 }
 
@@ -80,7 +85,9 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   } catch (e) {
     throw new Error(`webgpu backend: the adapter refused to create a device: ${(e as Error).message}`);
   }
-  return { device, adapter, adapterName: describeAdapter(adapter), shaderF16 };
+  const info = (adapter.info ?? {}) as { isFallbackAdapter?: boolean };
+  const fallback = Boolean(info.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return { device, adapter, adapterName: describeAdapter(adapter), shaderF16, fallback };
 }
 
 function describeAdapter(adapter: GPUAdapter): string {

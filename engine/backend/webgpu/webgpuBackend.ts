@@ -71,6 +71,7 @@ class WebGpu implements WebGpuBackend {
       name: "webgpu",
       adapter: acq.adapterName,
       fp16: "emulated",
+      ...(acq.fallback ? { fallbackAdapter: true } : {}),
       note: native
         ? "the adapter has shader-f16; fp16 is still stored packed in u32 with exact software rounding (native f16 kernels are not implemented yet)"
         : "the adapter has no shader-f16: fp16 is stored packed in u32 with exact software rounding",
