@@ -2,7 +2,8 @@
 // (webview/engine/main.ts) and lets the tests drive it: replay a fixture as progress
 // events, or (see trainReal) run the real engine on this page's backend.
 import "./zodJitless.js"; // before the engine's modules build their schemas
-import { selectBackend, train } from "../../engine/index.js";
+import { train } from "../../engine/index.js";
+import { chooseBackend } from "../../webview/engine/backendChoice.js";
 import type { Backend } from "../../engine/backend/backend.js";
 import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
 import { createDashboard } from "../../webview/dashboard/dashboard.js";
@@ -29,7 +30,8 @@ const dashboard = createDashboard(root, {
 let engine: Promise<Backend> | null = null;
 /** The engine's backend, chosen once like the engine page does: WebGPU when there is an adapter. */
 function backend(): Promise<Backend> {
-  engine ??= selectBackend("auto").then(({ backend }) => {
+  // the engine page's own choice: WebGPU on any adapter, SwiftShader included
+  engine ??= chooseBackend("auto", (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu).then((backend) => {
     dashboard.setBackend(backend.info);
     return backend;
   });
