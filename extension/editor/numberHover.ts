@@ -3,6 +3,7 @@
 // underflow / overflow). The logic is the engine's numberAt + describeNumber.
 import * as vscode from "vscode";
 import { describeNumber, formatNumberInfo, numberAt } from "../../engine/inspect/numberInfo.js";
+import { insideString } from "./insideString.js";
 
 /** Where the hover applies: JavaScript cells of mpnb notebooks and *.mplab.json files. */
 export const NUMBER_HOVER_SELECTOR: vscode.DocumentSelector = [
@@ -15,7 +16,8 @@ export class NumberHoverProvider implements vscode.HoverProvider {
     // the literal sits on one line: look at that line only
     const line = doc.lineAt(position.line).text;
     const hit = numberAt(line, position.character);
-    if (!hit) return undefined;
+    // JSON strings use double quotes only (an apostrophe in "it's 2" opens nothing)
+    if (!hit || insideString(line, hit.start, doc.languageId === "javascript" ? undefined : '"')) return undefined;
     const md = new vscode.MarkdownString(formatNumberInfo(describeNumber(hit.value)));
     return new vscode.Hover(md, new vscode.Range(position.line, hit.start, position.line, hit.end));
   }
