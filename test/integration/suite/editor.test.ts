@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type { ExportOutcome } from "../../../extension/commands/exportPyTorch.js";
 import type { RunTrainingOutcome } from "../../../extension/commands/runTraining.js";
-import type { SweepOutcome } from "../../../extension/commands/sweepLossScale.js";
+import { applyRecommendation, type SweepOutcome } from "../../../extension/commands/sweepLossScale.js";
 import { api, openNotebook, runCells, waitFor, workspaceFile } from "./util.js";
 
 const SOURCE = "Mixed Precision";
@@ -45,8 +45,11 @@ describe("Editor: hovers", () => {
     assert.ok(text.includes(`| fp16 | ${fp16} | 0x00a8 |`), text);
     assert.match(text, /\| fp16 \|[^\n]*\| subnormal \(reduced precision\) \|/);
     assert.match(text, /\| bf16 \|[^\n]*\| normal \|/);
-    // no hover off a literal (on a key)
-    assert.equal(await hoverText(doc.uri, positionOf(doc, '"optimizer"', 3)).then((t) => /\| fp16 \|/.test(t)), false);
+    // no hover off a literal (on a key), nor on digits inside a string
+    const table = /\| fp16 \|/;
+    assert.doesNotMatch(await hoverText(doc.uri, positionOf(doc, '"optimizer"', 3)), table);
+    assert.doesNotMatch(await hoverText(doc.uri, positionOf(doc, 'fixture 2"', 8)), table);
+    assert.match(await hoverText(doc.uri, positionOf(doc, "[8]", 1)), /\| fp16 \| 8 \| 0x4800 \| exact \| normal \|/);
   });
 
   it("a literal in a notebook cell: overflow in fp16, not in bf16", async () => {
@@ -133,6 +136,15 @@ describe("Editor: commands", () => {
     // the table is shown in a document
     const shown = await waitFor("the sweep document", () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText() === out.report));
     assert.equal(shown.languageId, "plaintext");
+  });
+
+  it("the sweep's recommendation is written into the config by its Apply button's edit", async () => {
+    const { document: doc } = await openConfig("sweep.mplab.json");
+    assert.ok(await applyRecommendation(doc.uri, "mixed-fp16", { type: "static", scale: 4096 }));
+    const cfg = JSON.parse(doc.getText());
+    assert.deepEqual([cfg.precision, cfg.scaler, cfg.steps, cfg.name], ["mixed-fp16", { type: "static", scale: 4096 }, 8, "sweep fixture"]);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand("workbench.action.files.revert");
   });
 
   it("Export to PyTorch opens the script of the active config", async () => {
