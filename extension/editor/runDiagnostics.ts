@@ -1,7 +1,7 @@
 // Problems on the notebook cell that ran a training: the run's overflow events
 // (skipped steps with the first non-finite tensor; the calibration steps at the start
 // in one line), from the engine's runDiagnostics, placed on the train(...) call that
-// made the run. A cell's entries are replaced when it runs again.
+// made the run. A cell's entries are replaced when it runs again and go with the cell.
 import * as vscode from "vscode";
 import { runDiagnostics } from "../../engine/inspect/configDiagnostics.js";
 import type { CellTraining, NotebookController } from "../notebook/controller.js";
@@ -17,6 +17,9 @@ export class RunDiagnostics implements vscode.Disposable {
       controller.onDidStartCell((cell) => this.collection.delete(cell.document.uri)),
       controller.onDidTrainInCell((t) => this.add(t)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => nb.getCells().forEach((c) => this.collection.delete(c.document.uri))),
+      vscode.workspace.onDidChangeNotebookDocument((e) =>
+        e.contentChanges.forEach((c) => c.removedCells.forEach((cell) => this.collection.delete(cell.document.uri))),
+      ),
     ];
   }
 

@@ -119,6 +119,11 @@ describe("Editor: config Problems and quick fixes", () => {
     assert.match(diags[0].message, /non-finite layer \d \S+ gradients at scale 262144/);
     for (const d of diags) assert.equal(cell.getText(d.range), "train");
     assert.equal(ours(nb.cellAt(0).document.uri).length, 0, "nothing on the cell that did not train");
+    // the entries go with the cell
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(nb.uri, [vscode.NotebookEdit.deleteCells(new vscode.NotebookRange(1, 2))]);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor("the deleted cell's entries to go", () => ours(cell.uri).length === 0);
   });
 });
 
