@@ -2,9 +2,10 @@
 // lives in its own file; this table is the only place that lists them.
 import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
+import { runCommand } from "./run.js";
 import { trainCommand } from "./train.js";
 
-const commands: Command[] = [trainCommand, demoCommand];
+const commands: Command[] = [trainCommand, runCommand, demoCommand];
 
 function usage(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
