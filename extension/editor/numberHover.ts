@@ -5,9 +5,10 @@ import * as vscode from "vscode";
 import { describeNumber, formatNumberInfo, numberAt } from "../../engine/inspect/numberInfo.js";
 import { insideString } from "./insideString.js";
 
-/** Where the hover applies: JavaScript cells of mpnb notebooks and *.mplab.json files. */
+/** Where the hover applies: JavaScript cells of the notebooks our controller runs, and *.mplab.json files. */
 export const NUMBER_HOVER_SELECTOR: vscode.DocumentSelector = [
   { notebookType: "mpnb", language: "javascript" },
+  { notebookType: "jupyter-notebook", language: "javascript" },
   { pattern: "**/*.mplab.json" },
 ];
 
