@@ -47,13 +47,24 @@ export function configDiagnostics(input: unknown, lastRun?: RunResult | null): C
   const report = inspect(lastRun);
   if (s.type === "static" && config.precision !== "mixed-bf16") {
     const largest = Math.max(0, ...report.tensors.filter((t) => t.scaled && t.largest !== null).map((t) => t.largest!));
-    if (largest * s.scale >= F16_MAX) {
-      const safe = report.scaleWindow?.max ?? pow2Floor(F16_MAX / (report.headroom * largest));
+    // the statistics hold finite values only: where the last run overflowed, the smallest
+    // scale it overflowed at is the sharper evidence (this scale overflows there too)
+    const overflowedAt = lastRun.precision === "mixed-bf16" ? Infinity : Math.min(Infinity, ...lastRun.overflowSteps.map((k) => lastRun.scales[k] ?? Infinity));
+    const byStats = largest * s.scale >= F16_MAX;
+    if (byStats || s.scale >= overflowedAt) {
+      const fits = report.scaleWindow?.max ?? pow2Floor(F16_MAX / (report.headroom * largest));
+      const safe = Math.min(fits, pow2Floor(overflowedAt / 2));
+      // every step overflowed: no finite gradient says how far down to go; a dynamic scaler finds out
+      const blind = lastRun.steps > 0 && lastRun.skippedSteps === lastRun.steps;
       out.push({
         path: ["scaler", "scale"],
         severity: "warning",
-        message: `static scale ${s.scale} × the last run's largest gradient ${largest.toPrecision(3)} = ${(s.scale * largest).toPrecision(3)} overflows fp16 (max 65504): those steps are skipped`,
-        fix: { title: `Use a static scale of ${fmtPow2(safe)}`, path: ["scaler", "scale"], value: safe },
+        message: byStats
+          ? `static scale ${s.scale} × the last run's largest gradient ${largest.toPrecision(3)} = ${(s.scale * largest).toPrecision(3)} overflows fp16 (max 65504): those steps are skipped`
+          : `static scale ${s.scale} overflows fp16: the last run's gradients overflowed at scale ${overflowedAt} (${lastRun.skippedSteps} of ${lastRun.steps} steps skipped)`,
+        fix: blind
+          ? { title: "Use dynamic scaling (the pytorch preset backs off from 2^16 on overflow)", path: ["scaler"], value: { type: "dynamic", preset: "pytorch" } }
+          : { title: `Use a static scale of ${fmtPow2(safe)}`, path: ["scaler", "scale"], value: safe },
       });
     }
   }
@@ -90,6 +101,8 @@ export function runDiagnostics(run: RunResult, max = 20): RunEvent[] {
   };
   let lead = 0;
   while (lead < run.overflowSteps.length && run.overflowSteps[lead] === lead) lead++;
+  // only a scale that moved was calibrating (a static one skips every step the same way)
+  if (lead > 1 && run.scales[0] === (run.scales[lead] ?? run.scales[lead - 1])) lead = 0;
   if (lead > 1) out.push({ step: 0, severity: "information", message: `steps 0-${lead - 1} skipped while the loss scale calibrated (from ${run.scales[0]} to ${run.scales[lead] ?? run.scales[lead - 1]}); first non-finite: ${firstOf(0)}` });
   else lead = 0;
   const rest = run.overflowSteps.slice(lead);

@@ -9,7 +9,7 @@ import type { EngineClient } from "../engineHost/engineClient.js";
 import { UNTRUSTED_MESSAGE } from "../notebook/controller.js";
 
 export type RunTrainingOutcome =
-  | { ok: true; result: RunResult; file: string }
+  | { ok: true; result: RunResult; file: string; uri: vscode.Uri }
   | { ok: false; error: string; file?: string };
 
 const CONFIG_GLOB = "**/*.mplab.json";
@@ -87,7 +87,7 @@ export async function runTraining(engine: EngineClient, output: vscode.OutputCha
         `${result.skippedSteps} skipped step(s), final scale ${result.scales[result.scales.length - 1] ?? "-"}, ${result.timings.totalMs.toFixed(0)} ms`,
     );
     if (result.status === "error") return fail(`${name}: the run stopped with an error: ${result.error ?? "unknown error"}`, name);
-    return { ok: true, result, file: name };
+    return { ok: true, result, file: name, uri };
   } catch (e) {
     return fail(`${name}: ${(e as Error).message}`, name);
   }

@@ -8,7 +8,8 @@ import * as vscode from "vscode";
 import { cellApi } from "../../engine/notebook/cellApi.js";
 import { toMimeBundle } from "../../engine/notebook/display.js";
 import { NotebookKernel, type ExecuteResult } from "../../engine/notebook/kernel.js";
-import type { RunProgress } from "../../engine/train/runResult.js";
+import type { EngineSession } from "../../engine/session/engineSession.js";
+import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { bundleToOutput } from "./serializer.js";
 import { formatProgress } from "./progressText.js";
@@ -17,8 +18,19 @@ export const CONTROLLER_LABEL = "Mixed Precision (WebGPU)";
 export const UNTRUSTED_MESSAGE =
   "Cells run only in trusted workspaces: they execute code. Use 'Workspaces: Manage Workspace Trust' to trust this folder, then run the cell again.";
 
+/** A train() call of a cell finished (the Problems panel shows its overflow events on the cell). */
+export interface CellTraining {
+  cell: vscode.NotebookCell;
+  result: RunResult;
+  /** 0 for the first train() of this execution of the cell, 1 for the second, ... */
+  index: number;
+}
+
 interface NotebookState {
   kernel: NotebookKernel;
+  /** the cell running now and how many train() calls it has made */
+  cell: vscode.NotebookCell | undefined;
+  trainings: number;
   order: number;
   queue: vscode.NotebookCellExecution[];
   running: Promise<void>;
@@ -29,6 +41,12 @@ export class NotebookController implements vscode.Disposable {
   private readonly controllers: vscode.NotebookController[] = [];
   private readonly states = new Map<vscode.NotebookDocument, NotebookState>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly startEmitter = new vscode.EventEmitter<vscode.NotebookCell>();
+  private readonly trainedEmitter = new vscode.EventEmitter<CellTraining>();
+  /** a cell starts executing */
+  readonly onDidStartCell = this.startEmitter.event;
+  /** a cell's train() call finished (completed, cancelled or failed in the engine) */
+  readonly onDidTrainInCell = this.trainedEmitter.event;
 
   constructor(private readonly engine: EngineClient) {
     this.addController("mpnb");
@@ -74,6 +92,8 @@ export class NotebookController implements vscode.Disposable {
     this.resetKernels();
     for (const c of this.controllers) c.dispose();
     for (const s of this.subscriptions) s.dispose();
+    this.startEmitter.dispose();
+    this.trainedEmitter.dispose();
   }
 
   private forget(nb: vscode.NotebookDocument): void {
@@ -88,16 +108,30 @@ export class NotebookController implements vscode.Disposable {
     let state = this.states.get(nb);
     if (!state) {
       const config = () => vscode.workspace.getConfiguration("mplab");
+      // the engine, with each finished training attributed to the cell that ran it
+      const engine = this.engine;
+      const session: EngineSession = {
+        backend: () => engine.backend(),
+        predict: (model, inputs) => engine.predict(model, inputs),
+        dispose: () => {},
+        train: async (config, options) => {
+          const cell = state!.cell;
+          const index = state!.trainings++;
+          const result = await engine.train(config, options);
+          if (cell) this.trainedEmitter.fire({ cell, result, index });
+          return result;
+        },
+      };
       const kernel = new NotebookKernel(
         cellApi({
-          session: () => this.engine,
+          session: () => session,
           defaults: () => ({
             precision: config().get("training.precision"),
             chunkSize: config().get("training.chunkSize"),
           }),
         }),
       );
-      state = { kernel, order: 0, queue: [], running: Promise.resolve(), current: undefined };
+      state = { kernel, cell: undefined, trainings: 0, order: 0, queue: [], running: Promise.resolve(), current: undefined };
       this.states.set(nb, state);
     }
     return state;
@@ -139,6 +173,9 @@ export class NotebookController implements vscode.Disposable {
     const cancel = exec.token.onCancellationRequested(() => abort.abort());
     exec.executionOrder = ++state.order;
     exec.start(Date.now());
+    state.cell = exec.cell;
+    state.trainings = 0;
+    this.startEmitter.fire(exec.cell);
     await exec.clearOutput();
     const out = new CellOutputs(exec);
     let result: ExecuteResult;
@@ -154,6 +191,7 @@ export class NotebookController implements vscode.Disposable {
     } finally {
       cancel.dispose();
       state.current = undefined;
+      state.cell = undefined;
     }
     await out.finish(result);
     exec.end(result.status === "ok", Date.now());

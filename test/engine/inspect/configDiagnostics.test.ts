@@ -49,3 +49,33 @@ test("runDiagnostics: calibration summarised, later overflows listed up to a cap
   assert.equal(ev[2].message, "1 more steps skipped (2 after calibration in all)");
   assert.deepEqual(runDiagnostics(synthRun({ layers: [{}] })), []);
 });
+
+test("a static scale at or above one the last run overflowed at is flagged, though its finite gradients look small", () => {
+  // the statistics hold finite values only: largest 2^-4 × 2^12 fits, yet steps 3 and 7 overflowed at 2^12
+  const grads = stats("f16", { minAbs: 2 ** -10, maxAbs: 2 ** -4, bins: { [-6]: 10 } });
+  const last = synthRun({ scaler: { type: "static", scale: 2 ** 12 }, scales: new Array(10).fill(2 ** 12), overflowSteps: [3, 7], layers: [{ weightGrads: grads }] });
+  const d = configDiagnostics({ ...base, scaler: { type: "static", scale: 2 ** 12 } }, last);
+  assert.equal(d.length, 1);
+  assert.equal(d[0].message, "static scale 4096 overflows fp16: the last run's gradients overflowed at scale 4096 (2 of 10 steps skipped)");
+  // below the overflowing scale and inside the window: 2^11
+  assert.deepEqual(d[0].fix, { title: "Use a static scale of 2^11 (2048)", path: ["scaler", "scale"], value: 2 ** 11 });
+  assert.deepEqual(configDiagnostics({ ...base, scaler: { type: "static", scale: 2 ** 11 } }, last), []);
+  // a bf16 run's overflows say nothing about fp16
+  const bf = synthRun({ precision: "mixed-bf16", scales: new Array(10).fill(2 ** 12), overflowSteps: [3], layers: [{ weightGrads: stats("bf16", { minAbs: 2 ** -10, maxAbs: 2 ** -4 }) }] });
+  assert.deepEqual(configDiagnostics({ ...base, scaler: { type: "static", scale: 2 ** 12 } }, bf), []);
+});
+
+test("when every step of the last run overflowed, the fix is dynamic scaling (no finite gradient bounds a static scale)", () => {
+  const last = synthRun({ scaler: { type: "static", scale: 2 ** 24 }, scales: new Array(4).fill(2 ** 24), overflowSteps: [0, 1, 2, 3], layers: [{ weightGrads: stats("f16", { minAbs: 2 ** -20, maxAbs: 2 ** -12 }) }] });
+  const d = configDiagnostics({ ...base, scaler: { type: "static", scale: 2 ** 24 } }, last);
+  assert.equal(d.length, 1);
+  assert.deepEqual(d[0].fix!.path, ["scaler"]);
+  assert.deepEqual(d[0].fix!.value, { type: "dynamic", preset: "pytorch" });
+});
+
+test("runDiagnostics: a static scale overflowing from step 0 is not called calibration", () => {
+  const run = synthRun({ scaler: { type: "static", scale: 2 ** 24 }, scales: new Array(4).fill(2 ** 24), overflowSteps: [0, 1, 2], layers: [{}] });
+  const ev = runDiagnostics(run);
+  assert.deepEqual(ev.map((e) => [e.step, e.severity]), [[0, "warning"], [1, "warning"], [2, "warning"]]);
+  assert.equal(ev[0].message, "step 0 skipped: non-finite layer 1 weight gradients at scale 16777216");
+});

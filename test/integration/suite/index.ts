@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<unknown>[]> = {
     import("./notebook.test.js"),
     import("./runTraining.test.js"),
     import("./enginePanel.test.js"),
+    import("./editor.test.js"),
   ],
   restricted: () => [import("./restricted.test.js")],
 };
