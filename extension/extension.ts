@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): MixedPrecisionApi {
     vscode.commands.registerCommand("mplab.inspectPrecision", () => inspectPrecision(engine)),
     vscode.commands.registerCommand("mplab.restartEngine", (): Promise<BackendInfo | undefined> => restartEngine(engine, controller)),
     vscode.commands.registerCommand("mplab.showEngine", () => showEngine(engine)),
-    vscode.commands.registerCommand("mplab.sweepLossScale", (uri?: vscode.Uri) => sweepLossScale(output, uri)),
+    vscode.commands.registerCommand("mplab.sweepLossScale", (uri?: vscode.Uri) => sweepLossScale(engine, output, uri)),
     vscode.commands.registerCommand("mplab.exportPyTorch", (uri?: vscode.Uri) => exportPyTorchCommand(engine, output, uri)),
     vscode.commands.registerCommand("mplab.exportDeepSpeed", (uri?: vscode.Uri) => exportDeepSpeedCommand(engine, output, uri)),
   );

@@ -7,7 +7,7 @@ import type { Precision, ScalerSpecInput, TrainConfigInput } from "../config/sch
 import { parseTrainConfig } from "../config/validate.js";
 import { scalerLabel } from "../export/scalerDefaults.js";
 import { train } from "../train/run.js";
-import type { RunResult } from "../train/runResult.js";
+import type { RunProgress, RunResult } from "../train/runResult.js";
 import { summariseRun, underflowShare, type ComparedRun } from "./compare.js";
 
 export const SWEEP_MIME = "application/vnd.mplab.sweep+json";
@@ -28,8 +28,13 @@ export interface SweepProgress {
   totalSteps: number;
 }
 
+/** Trains one configuration of the grid. */
+export type SweepRunner = (config: TrainConfigInput, o: { signal?: AbortSignal; onProgress?: (p: RunProgress) => void }) => Promise<RunResult>;
+
 export interface SweepOptions {
   backend?: BackendChoice | Backend;
+  /** how each configuration trains: train() on `backend` by default; VS Code passes its engine page's session */
+  run?: SweepRunner;
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
   /** final losses within this fraction of each other rank as equal on loss (default 0.01) */
@@ -108,8 +113,8 @@ export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: Sweep
   for (let i = 0; i < jobs.length && !cancelled; i++) {
     if (opts.signal?.aborted) { cancelled = true; break; }
     const job = jobs[i];
-    const r = await train(job.config, {
-      backend: opts.backend ?? "auto",
+    const run: SweepRunner = opts.run ?? ((config, o) => train(config, { ...o, backend: opts.backend ?? "auto" }));
+    const r = await run(job.config, {
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.({ index: i, total: jobs.length, label: job.label, step: p.step, totalSteps: p.totalSteps }),
     });

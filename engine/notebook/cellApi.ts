@@ -45,12 +45,17 @@ export function cellApi(options: CellApiOptions): KernelGlobals {
     async function predict(model: TrainedModel, inputs: number[][]): Promise<number[][]> {
       return options.session().predict(model, inputs);
     }
-    // sweep() trains in this process (its runs do not go through the session yet);
+    // sweep()'s runs go through the session like train()'s (in VS Code: the engine page);
     // it is tied to the cell's interrupt like train().
     async function sweep(...args: Parameters<typeof engine.sweep>): ReturnType<typeof engine.sweep> {
       const [base, grid, opts = {}] = args;
       const signal = kernel.current?.signal;
-      return engine.sweep(base, grid, { ...opts, signal: opts.signal && signal ? AbortSignal.any([opts.signal, signal]) : (opts.signal ?? signal) });
+      const chunkSize = options.defaults?.()?.chunkSize;
+      return engine.sweep(base, grid, {
+        run: (config, o) => options.session().train(config, { ...o, chunkSize }),
+        ...opts,
+        signal: opts.signal && signal ? AbortSignal.any([opts.signal, signal]) : (opts.signal ?? signal),
+      });
     }
     return {
       ...engine,

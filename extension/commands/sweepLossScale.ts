@@ -3,9 +3,10 @@
 // reference) with a cancellable progress notification, then shows the ranked table in
 // the output channel and in a document beside the editor, and says which to use
 // (with a button that writes it into the config).
-// The runs are in-process on the CPU backend (as a cell's sweep()): the engine page
-// protocol has no sweep request yet.
+// Each configuration trains in the engine page, like Run Training (and a cell's sweep()),
+// so the runs appear in the engine panel too.
 import * as vscode from "vscode";
+import type { EngineClient } from "../engineHost/engineClient.js";
 import type { TrainConfig } from "../../engine/config/schema.js";
 import { formatSweep } from "../../engine/inspect/formatTables.js";
 import { applyJsonFix } from "../../engine/inspect/jsonLocate.js";
@@ -16,7 +17,7 @@ import { pickConfig, readConfig } from "./configSource.js";
 
 export type SweepOutcome = { ok: true; result: SweepResult; report: string; file: string } | { ok: false; error: string };
 
-export async function sweepLossScale(output: vscode.OutputChannel, arg?: unknown): Promise<SweepOutcome> {
+export async function sweepLossScale(engine: EngineClient, output: vscode.OutputChannel, arg?: unknown): Promise<SweepOutcome> {
   const fail = (error: string): SweepOutcome => {
     output.appendLine(`Sweep Loss Scale: ${error}`);
     void vscode.window.showErrorMessage(error);
@@ -32,7 +33,7 @@ export async function sweepLossScale(output: vscode.OutputChannel, arg?: unknown
     return fail((e as Error).message);
   }
   const grid = defaultSweepGrid(config);
-  output.appendLine(`Sweep Loss Scale: ${name}: ${grid.precision.join(", ")} × ${grid.scaler.length} scalers, ${config.steps} steps each, CPU backend`);
+  output.appendLine(`Sweep Loss Scale: ${name}: ${grid.precision.join(", ")} × ${grid.scaler.length} scalers, ${config.steps} steps each, in the engine page`);
   let result: SweepResult;
   try {
     result = await vscode.window.withProgress(
@@ -43,7 +44,7 @@ export async function sweepLossScale(output: vscode.OutputChannel, arg?: unknown
         let reported = 0;
         try {
           return await sweep(config, grid, {
-            backend: "cpu",
+            run: (c, o) => engine.train(c, o),
             signal: abort.signal,
             onProgress: (p) => {
               const pct = (100 * (p.index + p.step / Math.max(1, p.totalSteps))) / p.total;

@@ -83,3 +83,16 @@ test("cancel: an AbortSignal stops the sweep; the interrupted run is 'cancelled'
   assert.equal(early.status, "cancelled");
   assert.equal(early.runs.length, 0);
 });
+
+test("every configuration trains through the given runner (VS Code: the engine page's session)", async () => {
+  const seen: string[] = [];
+  const r = await sweep(base, { precision: ["mixed-fp16"], scaler: [{ type: "none" }, { type: "static", scale: 1024 }] }, {
+    run: (config, o) => {
+      seen.push(`${config.precision}/${(config.scaler as { type: string }).type}`);
+      return train(config, { ...o, backend: "cpu" });
+    },
+  });
+  assert.deepEqual(seen, ["fp32/none", "mixed-fp16/none", "mixed-fp16/static"]);
+  assert.equal(r.ranked.length, 2);
+  assert.equal(r.status, "completed");
+});
