@@ -17,6 +17,7 @@ const outDir = join(root, "test-output");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUT_MS = Number(process.env.MPLAB_VISUAL_TIMEOUT_MS ?? 300_000);
 let passed = 0, failed = 0;
+let serverPid = 0; // killed by the hard timeout too
 
 function check(name, ok, detail = "") {
   if (ok) passed++;
@@ -116,6 +117,7 @@ async function main() {
     "--vscode-option", "enable-smoke-test-driver", // else the workbench ignores the payload (extensionDevelopmentPath)
   ], { detached: true, stdio: ["ignore", logFd, logFd], env: { ...process.env, TMPDIR: serverTmp } });
   closeSync(logFd);
+  serverPid = server.pid;
   let serverExited = false;
   server.on("exit", () => { serverExited = true; });
   let browser;
@@ -183,15 +185,15 @@ async function main() {
       const ink = await until(async () => { const r = await canvasInk(summaryFrame); return r.ink > 200 ? r : null; }, 20_000);
       const r = ink ?? await canvasInk(summaryFrame);
       check("a chart canvas in the output is drawn (not blank)", r.ink > 200, `${r.canvases} canvases, largest ${r.size}, ${r.ink} inked pixels`);
-      await wheel(-400, 15);
+      await wheel(-3000, 30); // back to the top: small corrections from there are exact
       // bring the train cell's output to the top of the notebook
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 10; i++) {
         const f = await frameWith(page, summarySel);
         const b = f && await f.locator(summarySel).first().boundingBox();
         if (!b) break;
-        const dy = b.y - notebookBox.y - 40;
+        const dy = b.y - notebookBox.y - 100;
         if (Math.abs(dy) < 30) break;
-        await wheel(dy, 1);
+        await wheel(Math.round(Math.max(-1000, Math.min(1000, dy / 2))), 1); // halves: the wheel-to-pixel ratio is not 1
         await sleep(400);
       }
       await sleep(500);
@@ -236,7 +238,7 @@ async function main() {
 }
 
 const started = Date.now();
-const hard = setTimeout(() => { check(`finished within ${TIMEOUT_MS} ms`, false); console.log(`${passed} passed, ${failed} failed`); process.exit(1); }, TIMEOUT_MS);
+const hard = setTimeout(() => { try { process.kill(-serverPid, "SIGKILL"); } catch { /* gone */ } check(`finished within ${TIMEOUT_MS} ms`, false); console.log(`${passed} passed, ${failed} failed`); process.exit(1); }, TIMEOUT_MS);
 await main();
 clearTimeout(hard);
 console.log(`visual: wall time ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-output/visual-*.png`);
