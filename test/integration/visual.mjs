@@ -17,7 +17,7 @@ const outDir = join(root, "test-output");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUT_MS = Number(process.env.MPLAB_VISUAL_TIMEOUT_MS ?? 300_000);
 let passed = 0, failed = 0;
-let serverPid = 0; // killed by the hard timeout too
+let serverPid = 0, tmpDir = ""; // cleaned up by the hard timeout too
 
 function check(name, ok, detail = "") {
   if (ok) passed++;
@@ -90,6 +90,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const { chromium } = await import("playwright-core");
   const tmp = mkdtempSync(join(tmpdir(), "mplab-visual-"));
+  tmpDir = tmp;
   const userData = join(tmp, "user-data");
   const workspace = join(tmp, "workspace");
   const serverTmp = join(tmp, "tmp");
@@ -238,7 +239,7 @@ async function main() {
 }
 
 const started = Date.now();
-const hard = setTimeout(() => { try { process.kill(-serverPid, "SIGKILL"); } catch { /* gone */ } check(`finished within ${TIMEOUT_MS} ms`, false); console.log(`${passed} passed, ${failed} failed`); process.exit(1); }, TIMEOUT_MS);
+const hard = setTimeout(() => { try { process.kill(-serverPid, "SIGKILL"); } catch { /* gone */ } if (tmpDir) rmSync(tmpDir, { recursive: true, force: true }); check(`finished within ${TIMEOUT_MS} ms`, false); console.log(`${passed} passed, ${failed} failed`); process.exit(1); }, TIMEOUT_MS);
 await main();
 clearTimeout(hard);
 console.log(`visual: wall time ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in test-output/visual-*.png`);
