@@ -3,6 +3,12 @@
 // scripts/build.mjs from `trainConfigSchema`) both come from these zod schemas.
 import { z } from "zod";
 
+// Every zod schema of the engine is built after this line (protocol.ts imports this
+// file first). Without jitless, building an object schema probes `navigator` (an error
+// logged in VS Code's extension host: "PendingMigrationError: navigator is now a global")
+// and `new Function` (a CSP violation report in the webviews); our inputs are small.
+z.config({ jitless: true });
+
 const posInt = (what: string) =>
   z.number({ error: `${what} must be a positive integer` }).int({ error: `${what} must be a positive integer` }).min(1, { error: `${what} must be a positive integer` });
 const nonNegNumber = (what: string) =>

@@ -17,7 +17,7 @@ export function codeServerInstalled() {
   return existsSync(NODE24) && existsSync(CODE_SERVER) && existsSync(CHROMIUM);
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on("error", reject);
@@ -30,7 +30,7 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitHealthy(port, deadline) {
+export async function waitHealthy(port, deadline) {
   while (Date.now() < deadline) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -2,7 +2,8 @@
 // @vscode/test-electron's runTests. Here (no internet) "VS Code" is codeServerShim.mjs,
 // code-server + headless Chromium; with MPLAB_VSCODE=desktop runTests downloads the
 // pinned desktop VS Code instead (needs internet and a display or xvfb-run).
-// Two windows: a trusted one (most tests) and a restricted one (workspace trust).
+// Two windows: a trusted one (most tests) and a restricted one (workspace trust), then
+// visual.mjs, a black-box look at the workbench (renderer output, engine dashboard).
 // Prints a last line "N passed, N failed".
 import { runTests } from "@vscode/test-electron";
 import { build } from "esbuild";
@@ -98,5 +99,14 @@ for (const launch of launches.filter((l) => !only || l.name === only)) {
   }
   console.log(`integration: ${launch.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   rmSync(tmp, { recursive: true, force: true });
+}
+if (!desktop && (!only || only === "visual")) {
+  // its own code-server window, driven from outside; its last line is "N passed, N failed"
+  const r = spawnSync(process.execPath, [join(root, "test/integration/visual.mjs")], { encoding: "utf8", maxBuffer: 16 << 20 });
+  const lines = `${r.stdout ?? ""}${r.stderr ?? ""}`.trimEnd().split("\n");
+  const last = /^(\d+) passed, (\d+) failed/.exec(lines.at(-1) ?? "");
+  console.log(lines.slice(0, last ? -1 : undefined).join("\n"));
+  if (last) { passed += Number(last[1]); failed += Number(last[2]); }
+  else { console.log(`integration: visual: no result line (exit ${r.status})`); failed++; }
 }
 done();
