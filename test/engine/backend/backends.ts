@@ -3,6 +3,7 @@
 // the test output. One WebGPU backend per test file keeps its pipeline cache warm.
 import type { Backend } from "../../../engine/backend/backend.js";
 import { createCpuBackend } from "../../../engine/backend/cpu/cpuBackend.js";
+import { mulberry32 } from "../../../engine/data/rng.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../../../engine/backend/webgpu/webgpuBackend.js";
 
 let gpu: Promise<WebGpuBackend | string> | null = null;
@@ -27,17 +28,8 @@ export async function otherBackends(): Promise<{ name: string; backend?: Backend
 
 export const cpu = () => createCpuBackend();
 
-/** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator: the engine's seeded mulberry32. */
+export const rng = (seed: number): (() => number) => mulberry32(seed);
 
 export function uniform(n: number, lo: number, hi: number, seed: number): Float32Array {
   const r = rng(seed);
