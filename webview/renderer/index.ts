@@ -1,7 +1,7 @@
 // The notebook output renderer (contributes.notebookRenderer): VS Code loads this
 // ES module in the notebook's output webview and calls activate(); each output item
 // of our MIME types is drawn into the element it gives us.
-import type { RunResult } from "../../engine/train/runResult.js";
+import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
 import { RUN_RESULT_MIME } from "../../engine/train/runResult.js";
 import { CompareView, type Comparison } from "../components/compareView.js";
 import { h } from "../components/dom.js";
@@ -19,16 +19,10 @@ export const COMPARE_MIME = "application/vnd.mplab.compare+json";
  */
 export const LIVE_MIME = "application/vnd.mplab.live+json";
 
-export interface LiveRun {
+/** A run in progress as the kernel re-sends it: the whole run so far, in RunProgress's shape. */
+export interface LiveRun extends RunProgress {
   kind: "mplab.live";
   name: string;
-  step: number;
-  totalSteps: number;
-  losses: number[];
-  scales: number[];
-  gradNorms: number[];
-  overflowSteps: number[];
-  elapsedMs: number;
 }
 
 /** The part of VS Code's renderer API we use (vscode-notebook-renderer's OutputItem). */
