@@ -33,7 +33,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
   const { backend, owned } = await selectBackend(opts.backend ?? "auto");
   const policy = policyFor(config.precision);
   const steps = config.steps;
-  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
   const statsInterval = config.statsInterval ?? Math.max(1, Math.floor(steps / 50));
   const shapes = layerShapes(config.model);
