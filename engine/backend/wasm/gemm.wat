@@ -9,6 +9,7 @@
 ;; - K-blocking: blocks of K_BLOCK = 256 k keep the packed block in L2 at large batches;
 ;;   the partial sums of a block are fp32 in C (every tensor is fp32 in memory) and the
 ;;   bias and the rounding apply once, after the last block.
+;; - c32 (0 = none) gets the same sums rounded to fp32 only, from the same registers.
 ;; - Edge tiles (M % 4, N % 8) run the same code on a 4x8 scratch tile; rows past M read
 ;;   row M-1 (in bounds) and are not stored.
 
@@ -62,10 +63,29 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rs))))
 
+  ;; stores a tile's registers at (m0, n0) of the [.,N] matrix at c (through scratch at the edges)
+  (func $store_tile (param $c i32) (param $N i32) (param $m0 i32) (param $n0 i32) (param $rows i32) (param $cols i32) (param $full i32) (param $scratch i32)
+      (param $r00 v128) (param $r01 v128) (param $r10 v128) (param $r11 v128) (param $r20 v128) (param $r21 v128) (param $r30 v128) (param $r31 v128)
+    (local $cp i32) (local $ld i32)
+    (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $m0) (local.get $N)) (local.get $n0)) (i32.const 2))))
+    (local.set $ld (select (i32.shl (local.get $N) (i32.const 2)) (i32.const 32) (local.get $full)))
+    (if (i32.eqz (local.get $full)) (then (local.set $cp (local.get $scratch))))
+    (v128.store (local.get $cp) (local.get $r00))
+    (v128.store offset=16 (local.get $cp) (local.get $r01))
+    (v128.store (i32.add (local.get $cp) (local.get $ld)) (local.get $r10))
+    (v128.store offset=16 (i32.add (local.get $cp) (local.get $ld)) (local.get $r11))
+    (v128.store (i32.add (local.get $cp) (i32.shl (local.get $ld) (i32.const 1))) (local.get $r20))
+    (v128.store offset=16 (i32.add (local.get $cp) (i32.shl (local.get $ld) (i32.const 1))) (local.get $r21))
+    (v128.store (i32.add (local.get $cp) (i32.mul (local.get $ld) (i32.const 3))) (local.get $r30))
+    (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (local.get $ld) (i32.const 3))) (local.get $r31))
+    (if (i32.eqz (local.get $full)) (then
+      (call $tile_copy (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $m0) (local.get $N)) (local.get $n0)) (i32.const 2)))
+        (local.get $N) (local.get $rows) (local.get $cols) (local.get $scratch) (i32.const 0)))))
+
   ;; one 4x8 tile of C at (m0, n0) over kb values of k; pa points at A(0, k0), pb at the packed panel
   (func $tile (param $M i32) (param $N i32) (param $m0 i32) (param $n0 i32) (param $kb i32)
       (param $pa i32) (param $sam i32) (param $sak i32) (param $pb i32)
-      (param $c i32) (param $bias i32) (param $mode i32) (param $first i32) (param $last i32) (param $scratch i32)
+      (param $c i32) (param $bias i32) (param $mode i32) (param $first i32) (param $last i32) (param $scratch i32) (param $c32 i32)
     (local $acc00 v128) (local $acc01 v128) (local $acc10 v128) (local $acc11 v128)
     (local $acc20 v128) (local $acc21 v128) (local $acc30 v128) (local $acc31 v128)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
@@ -142,6 +162,9 @@
         (local.set $acc21 (f32x4.add (local.get $acc21) (local.get $bv1)))
         (local.set $acc30 (f32x4.add (local.get $acc30) (local.get $bv0)))
         (local.set $acc31 (f32x4.add (local.get $acc31) (local.get $bv1)))))
+      (if (local.get $c32) (then
+        (call $store_tile (local.get $c32) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
+          (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31))))
       (if (local.get $mode) (then
         (local.set $acc00 (call $round4 (local.get $acc00) (local.get $mode)))
         (local.set $acc01 (call $round4 (local.get $acc01) (local.get $mode)))
@@ -151,24 +174,15 @@
         (local.set $acc21 (call $round4 (local.get $acc21) (local.get $mode)))
         (local.set $acc30 (call $round4 (local.get $acc30) (local.get $mode)))
         (local.set $acc31 (call $round4 (local.get $acc31) (local.get $mode)))))))
-    (v128.store (local.get $cp) (local.get $acc00))
-    (v128.store offset=16 (local.get $cp) (local.get $acc01))
-    (v128.store (i32.add (local.get $cp) (local.get $ld)) (local.get $acc10))
-    (v128.store offset=16 (i32.add (local.get $cp) (local.get $ld)) (local.get $acc11))
-    (v128.store (i32.add (local.get $cp) (i32.shl (local.get $ld) (i32.const 1))) (local.get $acc20))
-    (v128.store offset=16 (i32.add (local.get $cp) (i32.shl (local.get $ld) (i32.const 1))) (local.get $acc21))
-    (v128.store (i32.add (local.get $cp) (i32.mul (local.get $ld) (i32.const 3))) (local.get $acc30))
-    (v128.store offset=16 (i32.add (local.get $cp) (i32.mul (local.get $ld) (i32.const 3))) (local.get $acc31))
-    (if (i32.eqz (local.get $full)) (then
-      (call $tile_copy (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $m0) (local.get $N)) (local.get $n0)) (i32.const 2)))
-        (local.get $N) (local.get $rows) (local.get $cols) (local.get $scratch) (i32.const 0)))))
+    (call $store_tile (local.get $c) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
+      (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31)))
 
-  ;; C[M,N] (row-major, dense) = A·B (+ bias); bias = 0 for none; pack holds
+  ;; C[M,N] (row-major, dense) = A·B (+ bias); bias = 0 for none, c32 = 0 for none; pack holds
   ;; K_BLOCK * ceil(N/8) * 8 floats, scratch 64 floats
   (func (export "gemm") (param $M i32) (param $N i32) (param $K i32)
       (param $a i32) (param $sam i32) (param $sak i32)
       (param $b i32) (param $sbk i32) (param $sbn i32)
-      (param $c i32) (param $bias i32) (param $mode i32) (param $pack i32) (param $scratch i32)
+      (param $c i32) (param $bias i32) (param $mode i32) (param $pack i32) (param $scratch i32) (param $c32 i32)
     (local $k0 i32) (local $kb i32) (local $m0 i32) (local $n0 i32) (local $pa i32) (local $pb i32)
     (block $kdone (loop $kblocks
       (br_if $kdone (i32.ge_s (local.get $k0) (local.get $K)))
@@ -186,7 +200,7 @@
           (call $tile (local.get $M) (local.get $N) (local.get $m0) (local.get $n0) (local.get $kb)
             (local.get $pa) (local.get $sam) (local.get $sak) (local.get $pb)
             (local.get $c) (local.get $bias) (local.get $mode)
-            (i32.eqz (local.get $k0)) (i32.ge_s (i32.add (local.get $k0) (local.get $kb)) (local.get $K)) (local.get $scratch))
+            (i32.eqz (local.get $k0)) (i32.ge_s (i32.add (local.get $k0) (local.get $kb)) (local.get $K)) (local.get $scratch) (local.get $c32))
           (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $kb) (i32.const 5))))
           (local.set $n0 (i32.add (local.get $n0) (i32.const 8)))
           (br $ns)))

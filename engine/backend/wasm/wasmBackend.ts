@@ -47,15 +47,21 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
   };
   const mode = (t: Tensor) => MODE[t.dtype];
 
-  /** C[M,N] = A·B (+ bias): A(m,k) = a[m*sam + k*sak], B(k,n) = b[k*sbk + n*sbn] */
-  function gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: Tensor, bias: number) {
+  const f32Like = (t: Tensor | null | undefined, like: Tensor, what: string): number => {
+    if (!t) return 0;
+    check(t.dtype === "f32" && t.size === like.size, `${what} must be an f32 tensor of the output's size`);
+    return p(t);
+  };
+
+  /** C[M,N] = A·B (+ bias): A(m,k) = a[m*sam + k*sak], B(k,n) = b[k*sbk + n*sbn]; c32 the same unrounded */
+  function gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: Tensor, bias: number, c32 = 0) {
     const need = Math.min(K, K_BLOCK) * Math.ceil(N / 8) * 8;
     if (need > packFloats) {
       if (pack) heap.release(pack, packFloats);
       pack = heap.alloc(need);
       packFloats = need;
     }
-    k.gemm(M, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH);
+    k.gemm(M, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH, c32);
   }
 
   const backend: Backend = {
@@ -116,18 +122,18 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     },
 
     // out[B,O] = x[B,I] · w[O,I]^T + b[O]:  A = x (rows of I), B(k=i, n=o) = w[o*I + i]
-    linearForward(out, x, w, b) {
+    linearForward(out, x, w, b, out32) {
       const [B, I] = x.shape, O = w.shape[0];
       check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
-      gemm(B, O, I, p(x), I, 1, p(w), 1, I, out, p(b));
+      gemm(B, O, I, p(x), I, 1, p(w), 1, I, out, p(b), f32Like(out32, out, "linearForward: out32"));
     },
-    linearBackward(dx, dw, db, dout, x, w) {
+    linearBackward(dx, dw, db, dout, x, w, dx32, dw32) {
       const [B, I] = x.shape, O = w.shape[0];
       check(dout.shape[0] === B && dout.shape[1] === O && dw.size === O * I && db.size === O, "linearBackward: shape mismatch");
       // dx[B,I] = dout[B,O] · w[O,I]:  A = dout (rows of O), B(k=o, n=i) = w[o*I + i]
-      if (dx) gemm(B, I, O, p(dout), O, 1, p(w), I, 1, dx, 0);
+      if (dx) gemm(B, I, O, p(dout), O, 1, p(w), I, 1, dx, 0, f32Like(dx32, dx, "linearBackward: dx32"));
       // dw[O,I] = dout^T[O,B] · x[B,I]:  A(m=o, k=r) = dout[r*O + o] (read transposed in place), B = x
-      gemm(O, I, B, p(dout), 1, O, p(x), I, 1, dw, 0);
+      gemm(O, I, B, p(dout), 1, O, p(x), I, 1, dw, 0, f32Like(dw32, dw, "linearBackward: dw32"));
       // db[O] = sum_B dout
       k.colsum(p(db), p(dout), B, O, mode(db));
     },
@@ -140,9 +146,9 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
       k.activation(p(dx), p(dout), p(x), x.size, ACT[act], mode(dx));
     },
 
-    mseLoss(seed, yhat, y, weight, addToLoss = true) {
+    mseLoss(seed, yhat, y, weight, addToLoss = true, seed32) {
       check(yhat.size === y.size && seed.size === y.size, "mseLoss: size mismatch");
-      const sum = k.mse(p(seed), p(yhat), p(y), y.size, weight, scaleUsed, mode(seed));
+      const sum = k.mse(p(seed), p(yhat), p(y), y.size, weight, scaleUsed, mode(seed), f32Like(seed32, seed, "mseLoss: seed32"));
       if (addToLoss) loss += Math.fround(weight * Math.fround(sum / y.size));
     },
 
