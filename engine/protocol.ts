@@ -57,7 +57,7 @@ const trainedModelSchema = mlpSpecSchema.extend({
 });
 
 export const backendInfoSchema = z.object({
-  name: z.enum(["cpu", "webgpu"]),
+  name: z.enum(["cpu", "webgpu", "wasm"]),
   adapter: z.string(),
   fp16: z.enum(["software", "native", "emulated"]),
   note: z.string().optional(),

@@ -29,7 +29,7 @@ export interface Tensor {
 }
 
 export interface BackendInfo {
-  name: "cpu" | "webgpu";
+  name: "cpu" | "webgpu" | "wasm";
   /** human-readable adapter or machine description */
   adapter: string;
   /** how fp16 is computed: "software" (CPU), "native" (WGSL f16), "emulated" (packed u32) */

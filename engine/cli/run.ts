@@ -29,7 +29,8 @@ running cell (the outputs so far are written); a second Ctrl-C exits at once.
 
 Options:
   --out FILE                  write the executed notebook to FILE (default: in place)
-  --backend auto|cpu|webgpu   where train() runs (default auto: WebGPU if available, else CPU)
+  --backend auto|cpu|wasm|webgpu
+                              where train() runs (default auto: WebGPU on a GPU, else wasm)
   -q, --quiet                 no progress on stderr
   -h, --help                  this text
 

@@ -34,7 +34,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
   const { backend, owned } = await selectBackend(opts.backend ?? "auto");
   const policy = policyFor(config.precision);
   const steps = config.steps;
-  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
   const statsInterval = config.statsInterval ?? defaultStatsInterval(steps);
   const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);
