@@ -13,13 +13,14 @@ import { parsePayload, PayloadError } from "../../../engine/payload/parse.js";
 import { parsePageMessage, PROTOCOL_VERSION } from "../../../engine/protocol.js";
 import { liveRunSchema, runResultSchema, type RunResult } from "../../../engine/train/runResult.js";
 import type { z } from "zod";
+import type { TrainConfigInput } from "../../../engine/config/schema.js";
 
-const base = {
+const base: TrainConfigInput = {
   model: { inputs: 4, hidden: [8], outputs: 1, seed: 1 },
   data: { type: "teacher", inputs: 4, outputs: 1, samples: 64, seed: 2 },
   steps: 30,
   batchSize: 16,
-} as const;
+};
 
 const wire = (x: unknown) => JSON.parse(JSON.stringify(encodeNonFinite(x)));
 
