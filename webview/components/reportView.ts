@@ -29,7 +29,7 @@ const windowText = (w: ScaleWindow | null) => (!w ? "–" : w.min > w.max ? "non
 /** The scaler spec as a user writes it in a cell, e.g. dynamicScaler({ preset: "pytorch", initScale: 2 ** 12 }). */
 export function scalerCall(spec: PrecisionReport["recommendation"]["spec"]): string {
   if (spec.type === "none") return "noScaler()";
-  const v = (x: number) => (Number.isInteger(Math.log2(x)) && x >= 1 ? `2 ** ${Math.log2(x)}` : String(x));
+  const v = (x: number) => (Number.isInteger(Math.log2(x)) && x >= 16 ? `2 ** ${Math.log2(x)}` : String(x));
   if (spec.type === "static") return `staticScaler(${v(spec.scale)})`;
   const fields = Object.entries(spec).filter(([k, x]) => k !== "type" && x !== undefined).map(([k, x]) => `${k}: ${typeof x === "number" && k.endsWith("Scale") ? v(x) : JSON.stringify(x)}`);
   return `dynamicScaler({ ${fields.join(", ")} })`;
@@ -70,11 +70,15 @@ function renderTensorTable(r: PrecisionReport): HTMLElement {
     ...REPORT_COLUMNS.map((c) => h("th", { text: c.label, attrs: { scope: "col" } })),
   ]);
   const body = h("tbody");
-  for (const t of r.tensors) {
+  r.tensors.forEach((t, i) => {
     const bad = t.overflow > 0 || t.nonFinite > 0 ? 3 : t.underflow >= 1e-2 ? 2 : t.underflow >= 1e-3 ? 1 : 0;
+    // a layer's tensors are one row group, its name said once
+    const first = i === 0 || r.tensors[i - 1].layer !== t.layer;
+    const span = first ? r.tensors.filter((u) => u.layer === t.layer).length : 0;
+    const [short, detail] = t.layerName.split(/ \((.*)\)$/);
     body.appendChild(
       h("tr", { attrs: { "data-layer": String(t.layer), "data-role": t.role } }, [
-        h("th", { class: "mpl-name", text: t.layerName, attrs: { scope: "row" } }),
+        first ? h("th", { class: "mpl-name", attrs: { scope: "rowgroup", rowspan: String(span) } }, [document.createTextNode(short), detail ? h("div", { class: "mpl-muted", text: detail }) : null]) : null,
         h("td", { class: "mpl-name", text: ROLE_LABEL[t.role] }),
         ...REPORT_COLUMNS.map((c) => {
           const sev = (c.field === "underflow" || c.field === "overflow" || c.field === "nonFinite") && bad && Number(c.value(t)) > 0 ? bad : 0;
@@ -82,7 +86,7 @@ function renderTensorTable(r: PrecisionReport): HTMLElement {
         }),
       ]),
     );
-  }
+  });
   const caption = `Shares of the values seen at the observed steps; "below/above fp16" is what left fp16's range at the loss scale used (×${r.headroom} headroom kept for the windows).`;
   return h("div", { class: "mpl-table-wrap", attrs: { tabindex: "0", role: "region", "aria-label": "precision by tensor" } }, [
     h("table", { class: "mpl-table mpl-report-table" }, [h("caption", { class: "mpl-muted", text: caption }), h("thead", {}, [head]), body]),

@@ -61,6 +61,7 @@ body.vscode-high-contrast .mpl-sev-3 { outline: 3px solid var(--vscode-contrastA
 .mpl-advice { border-left-color: var(--vscode-charts-orange, #d18616); background: color-mix(in srgb, var(--vscode-charts-orange, #d18616) 8%, transparent); }
 .mpl-callout code { font-family: var(--vscode-editor-font-family, monospace); overflow-wrap: anywhere; }
 .mpl-findings { margin: 0; padding-left: 1.4em; }
+.mpl-report-table td:not(.mpl-name) { white-space: nowrap; }
 .mpl-findings li { margin: 2px 0; }
 .mpl-legend { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; }
 .mpl-legend li { display: flex; align-items: center; gap: 5px; }
