@@ -170,6 +170,21 @@ export async function pipelineTests(context, server) {
     await page.screenshot({ path: join(SHOTS, "pipeline-live.png"), fullPage: true });
   });
 
+  await test("pipeline: every output of the four example notebooks draws", async () => {
+    const items = read("items-examples.json");
+    const kinds = { [MIME.run]: "mpl-run", [MIME.report]: "mpl-report", [MIME.comparison]: "mpl-compare", [MIME.sweep]: "mpl-sweep", [MIME.live]: "mpl-run" };
+    assert.ok(items.length >= 8, `${items.length} outputs`);
+    for (const it of items) {
+      await render(it.text, it.mime, "ex");
+      const v = await page.evaluate(readPayloadView, "#ex");
+      assert.equal(v.error, null, `${it.example} cell ${it.cell + 1}: ${v.error}`);
+      assert.ok(await page.evaluate((c) => !!document.querySelector(`#ex > .${c}`), kinds[it.mime]), `${it.example} cell ${it.cell + 1}: a ${kinds[it.mime]} view`);
+    }
+    const count = {};
+    for (const i of items) count[i.mime.split(".").at(-1)] = (count[i.mime.split(".").at(-1)] ?? 0) + 1;
+    console.log(`     (${items.length} outputs: ${Object.entries(count).map(([k, n]) => `${n} ${k}`).join(", ")})`);
+  });
+
   await test("pipeline: a payload with a field dropped or renamed is refused, naming the field", async () => {
     const items = read("items-vscode.json");
     const text = (cell, mime) => items.find((x) => x.cell === cell && x.mime === mime).text;
