@@ -13,7 +13,7 @@ import { checkChartsDrawn, checkRunView, OUT, SHOTS, test } from "./harness.mjs"
 
 const DIR = join(OUT, "pipeline");
 const MIME = { run: "application/vnd.mplab.run+json", live: "application/vnd.mplab.live+json", report: "application/vnd.mplab.report+json", comparison: "application/vnd.mplab.compare+json", sweep: "application/vnd.mplab.sweep+json" };
-const CELL = { a: 1, b: 2, report: 3, comparison: 4, sweep: 5 };
+const CELL = { a: 1, b: 2, report: 3, comparison: 4, sweep: 5, masterWeights: 6, bf16: 7 };
 // the codec's tag, decoded here on its own (not with the engine's code)
 const revive = (_k, v) => (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "$nonFinite" in v ? Number(v.$nonFinite) : v);
 const read = (f) => JSON.parse(readFileSync(join(DIR, f), "utf8"));
@@ -110,6 +110,17 @@ export async function pipelineTests(context, server) {
       assert.deepEqual(v.cspViolations, []);
       checkReport(v, expected.report);
       if (source === "vscode") await page.screenshot({ path: join(SHOTS, "pipeline-report.png"), fullPage: true });
+    });
+
+    await test(`pipeline (${saved}): the "master weights needed" and "use bf16" advice is drawn where it applies`, async () => {
+      for (const [name, advice] of [["masterWeights", "master-weights"], ["bf16", "bf16"]]) {
+        assert.ok(expected[name].masterWeights.needed || expected[name].useBf16.advised, `${name}: the engine advises something`);
+        await render(item(CELL[name], MIME.report), MIME.report);
+        const v = await page.evaluate(readPayloadView, "#p");
+        checkReport(v, expected[name]);
+        assert.ok(v.advice.includes(advice), `${name}: ${v.advice}`);
+        if (source === "vscode") await page.screenshot({ path: join(SHOTS, `pipeline-report-${name}.png`), fullPage: true });
+      }
     });
 
     await test(`pipeline (${saved}): compare(a, b) overlays both runs with a legend and the differences against fp32`, async () => {
