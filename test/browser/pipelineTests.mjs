@@ -6,7 +6,7 @@
 // per sweep configuration, the live chart's points. A payload with a field dropped or
 // renamed must be refused with a message that names the field.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chartPixels } from "./checks.mjs";
 import { checkChartsDrawn, checkRunView, OUT, SHOTS, test } from "./harness.mjs";
@@ -43,6 +43,21 @@ function readPayloadView(sel) {
     cspViolations: window.cspViolations,
     pageErrors: window.pageErrors,
   };
+}
+
+/**
+ * The README's pictures: the view as drawn, 900 px wide, light theme (small PNGs). Written
+ * to test-output/readme/; `cp test-output/readme/*.png docs/images/` updates the README's.
+ */
+async function readmePicture(page, name) {
+  mkdirSync(join(OUT, "readme"), { recursive: true });
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.evaluate(() => (document.body.className = "vscode-light"));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // the run view's own numbers table stays folded; the picture shows what a user sees first
+  await page.locator("#p > .mpl-root").screenshot({ path: join(OUT, "readme", name) });
+  await page.evaluate(() => (document.body.className = "vscode-dark"));
+  await page.setViewportSize({ width: 1100, height: 900 });
 }
 
 /** The report view holds the report: a row per tensor with its numbers, the findings, the recommendation, the advice. */
@@ -100,7 +115,10 @@ export async function pipelineTests(context, server) {
         await render(item(CELL[name], MIME.run), MIME.run);
         await checkRunView(page, "#p", expected[name]);
         await checkChartsDrawn(page, undefined, expected[name]);
-        if (source === "vscode" && name === "b") await page.screenshot({ path: join(SHOTS, "pipeline-run.png"), fullPage: true });
+        if (source === "vscode" && name === "b") {
+          await page.screenshot({ path: join(SHOTS, "pipeline-run.png"), fullPage: true });
+          await readmePicture(page, "run-view.png");
+        }
       });
     }
 
@@ -109,7 +127,10 @@ export async function pipelineTests(context, server) {
       const v = await page.evaluate(readPayloadView, "#p");
       assert.deepEqual(v.cspViolations, []);
       checkReport(v, expected.report);
-      if (source === "vscode") await page.screenshot({ path: join(SHOTS, "pipeline-report.png"), fullPage: true });
+      if (source === "vscode") {
+        await page.screenshot({ path: join(SHOTS, "pipeline-report.png"), fullPage: true });
+        await readmePicture(page, "report-view.png");
+      }
     });
 
     await test(`pipeline (${saved}): the "master weights needed" and "use bf16" advice is drawn where it applies`, async () => {
