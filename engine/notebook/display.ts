@@ -1,3 +1,4 @@
+// Node-only: formats values with node:util, in the kernel process.
 // How a cell's value is shown: a MIME bundle (nbformat's "data"). Engine results get
 // their payload's MIME type, encoded with the one NaN/±Infinity codec (so `mplab run`
 // and VS Code both save NaN and Infinity apart); everything else is text, formatted
