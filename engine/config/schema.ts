@@ -54,18 +54,30 @@ export const scalerSpecSchema = z.discriminatedUnion(
     }),
     z.object({
       type: z.literal("dynamic"),
-      preset: scalerPresetSchema.default("pytorch"),
-      initScale: z.number().gt(0, { error: "initScale must be > 0" }).refine(Number.isFinite, { error: "initScale must be finite" }).optional(),
-      growthFactor: factorGt1("growthFactor").optional(),
+      preset: scalerPresetSchema.default("pytorch")
+        .describe("whose rule and defaults: pytorch (torch.amp.GradScaler, 2^16, x2 every 2000 clean steps, no floor), deepspeed (DeepSpeed fp16 0.19: 2^16, window 1000, floor 1; see zeroStage), apex (2^16, window 2000, ceiling 2^24), keras (LossScaleOptimizer: 2^15, 2000, no floor), jmp (DynamicLossScale: 2^15, period 2000, floor 1)"),
+      initScale: z.number().gt(0, { error: "initScale must be > 0" }).refine(Number.isFinite, { error: "initScale must be finite" }).optional()
+        .describe("the scale of the first step (default: the preset's)"),
+      growthFactor: factorGt1("growthFactor").optional().describe("the scale is multiplied by this when it grows (default 2)"),
       backoffFactor: z
         .number({ error: "backoffFactor must be a number in (0, 1)" })
         .gt(0, { error: "backoffFactor must be in (0, 1)" })
         .lt(1, { error: "backoffFactor must be in (0, 1)" })
-        .optional(),
-      growthInterval: posInt("growthInterval").optional(),
-      hysteresis: posInt("hysteresis").optional(),
-      minScale: nonNegNumber("minScale").optional(),
-      maxScale: z.number().gt(0, { error: "maxScale must be > 0" }).optional(),
+        .optional()
+        .describe("the scale is multiplied by this on an overflow (default 0.5)"),
+      growthInterval: posInt("growthInterval").optional()
+        .describe("clean steps before the scale grows (pytorch growth_interval, deepspeed loss_scale_window: it grows after W+1 clean steps since the last overflow, keras dynamic_growth_steps, jmp period)"),
+      hysteresis: posInt("hysteresis").optional()
+        .describe("deepspeed with zeroStage 1-3: overflows absorbed (step skipped, scale kept) before the scale backs off; default 2"),
+      minScale: nonNegNumber("minScale").optional()
+        .describe("floor of the scale; 0 = none (default: 1 for deepspeed and jmp, none for the others)"),
+      maxScale: z.number().gt(0, { error: "maxScale must be > 0" }).optional()
+        .describe("ceiling of the scale (default: 2^24 for apex, none for the others)"),
+      zeroStage: z.number({ error: "zeroStage must be 0, 1, 2 or 3" }).int({ error: "zeroStage must be 0, 1, 2 or 3" })
+        .min(0, { error: "zeroStage must be 0, 1, 2 or 3" }).max(3, { error: "zeroStage must be 0, 1, 2 or 3" }).optional()
+        .describe("deepspeed only: the ZeRO stage, which picks DeepSpeed's rule. 0 (default, a ds_config without zero_optimization): FP16_Optimizer, no hysteresis, the scale stops at minScale without error. 1-3: DynamicLossScaler, with hysteresis; an overflow at minScale stops the run with DeepSpeed's error"),
+      consecutiveHysteresis: z.boolean({ error: "consecutiveHysteresis must be true or false" }).optional()
+        .describe("deepspeed with zeroStage 1-3: true = every clean step restores the hysteresis (only consecutive overflows back off); false (default) = only a growth restores it"),
     }),
   ],
   { error: 'scaler.type must be one of "none", "static", "dynamic"' },

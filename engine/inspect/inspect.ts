@@ -201,7 +201,7 @@ function recommendScaler(run: RunResult, window: ScaleWindow | null, core: Scale
   }
   const out: ScalerSpec = { type: "dynamic", preset: spec.preset, initScale: scale };
   if (growthInterval !== r.growthInterval || spec.growthInterval !== undefined) out.growthInterval = growthInterval;
-  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale"] as const) if (spec[k] !== undefined) out[k] = spec[k];
+  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale", "zeroStage", "consecutiveHysteresis"] as const) if (spec[k] !== undefined) (out as Record<string, unknown>)[k] = spec[k];
   return { spec: out, reason: `${spec.preset} preset from ${fmtPow2(scale)}${forWhat}: ${because}${growthWhy}` };
 }
 
