@@ -12,6 +12,8 @@ const bundles = [
   { entryPoints: ["engine/index.ts"], outfile: "dist/engine.mjs", platform: "node", format: "esm", external: ["webgpu"] },
   // the mplab CLI
   { entryPoints: ["engine/cli/main.ts"], outfile: "dist/mplab.mjs", platform: "node", format: "esm", external: ["webgpu"], banner: { js: "#!/usr/bin/env node" } },
+  // the notebook kernel process (forked by the extension host and by mplab run, one per notebook)
+  { entryPoints: ["engine/kernel/kernelMain.ts"], outfile: "dist/kernel.mjs", platform: "node", format: "esm", external: ["webgpu"] },
   // the VS Code extension host side
   { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"] },
   // the engine page that runs in a webview (engine + dashboard)
