@@ -15,7 +15,7 @@ const bundles = [
   // the notebook kernel process (forked by the extension host and by mplab run, one per notebook)
   { entryPoints: ["engine/kernel/kernelMain.ts"], outfile: "dist/kernel.mjs", platform: "node", format: "esm", external: ["webgpu"] },
   // the VS Code extension host side
-  { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"] },
+  { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"], logOverride: { "empty-import-meta": "silent" } },
   // the engine page that runs in a webview (engine + dashboard)
   // (node:* stays external: engine/data/csv.ts imports node:fs/promises only when run in Node)
   { entryPoints: ["webview/engine/main.ts"], outfile: "dist/webview/engine.js", platform: "browser", format: "iife", external: ["node:*"] },

@@ -197,7 +197,7 @@ test("bad specs name the field and what is allowed", () => {
     [() => dyn({ preset: "tf" as never }), 'scaler.preset must be one of "pytorch", "deepspeed", "apex", "keras", "jmp", got "tf"'],
     [() => dyn({ growthIntreval: 3 } as never), "scaler.growthIntreval is not an option of dynamicScaler"],
     [() => dyn({ hysteresis: 3 }), 'scaler.hysteresis applies only to preset "deepspeed"'],
-    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= scaler.maxScale"],
+    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= maxScale (5), got 10"],
     [() => staticScaler(0), "scaler.scale must be > 0, got 0"],
     [() => staticScaler(Infinity), "scaler.scale must be a positive number, got Infinity"],
     [() => createScaler({ type: "adaptive" } as never), 'scaler.type must be one of "none", "static", "dynamic", got "adaptive"'],
