@@ -78,8 +78,36 @@ export function parseJsonText(text: string, what = "the file"): unknown {
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : /end of JSON input/.test(msg) ? t.length : -1;
+    const pos = m ? Number(m[1]) : /end of JSON input/.test(msg) ? t.length : errorOffset(t);
     const where = pos >= 0 ? ` at ${lineColumn(t, pos)}` : "";
     throw new JsonTextError(`${what} is not valid JSON${where}: ${msg.replace(/^(Unexpected|Expected)/, (s) => s.toLowerCase())}`);
   }
+}
+
+/**
+ * Where JSON.parse fails when its message has no position (Node 20 leaves it out for
+ * some errors): the shortest prefix whose error is not "the input ended", found by
+ * bisection (a prefix of valid JSON only ever fails by ending early).
+ */
+function errorOffset(t: string): number {
+  const endsEarly = (n: number) => {
+    try {
+      JSON.parse(t.slice(0, n));
+      return true;
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/end of JSON input|Unterminated string/i.test(msg)) return true;
+      const at = /position (\d+)/.exec(msg);
+      return at !== null && Number(at[1]) >= n - 1; // failed only at the prefix's last character
+
+    }
+  };
+  let lo = 0, hi = t.length; // endsEarly(lo) holds; the error is within (lo, hi]
+  if (!endsEarly(0)) return -1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (endsEarly(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi - 1;
 }

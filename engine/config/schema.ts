@@ -94,7 +94,7 @@ export const scalerSpecSchema = z.discriminatedUnion(
     strict({ type: z.literal("none") }),
     strict({
       type: z.literal("static"),
-      scale: z.number({ error: "scale must be a positive number" }).gt(0, { error: "scale must be > 0" }).refine(Number.isFinite, { error: "scale must be finite" }),
+      scale: z.number({ error: "scale must be a finite number > 0" }).gt(0, { error: "scale must be a finite number > 0" }).refine(Number.isFinite, { error: "scale must be a finite number > 0" }),
     }),
     strict({
       type: z.literal("dynamic"),
