@@ -3,6 +3,7 @@
 // webview boundary, is stored in notebook outputs and rendered by the renderer.
 import type { BackendInfo, ScalerState } from "../backend/backend.js";
 import type { LayerWeights, MlpSpec, Precision, TrainConfig } from "../config/schema.js";
+import type { Fp8Report } from "./fp8Casts.js";
 
 export const RUN_RESULT_MIME = "application/vnd.mplab.run+json";
 
@@ -113,6 +114,8 @@ export interface RunResult {
   scalerState: ScalerState;
   model: TrainedModel;
   shadow?: ShadowReport;
+  /** mixed-fp8 only: the recipe and, per fp8 tensor, its scales, amax and saturated / flushed shares */
+  fp8?: Fp8Report;
 }
 
 /** Progress event sent after each chunk of steps. */

@@ -37,7 +37,7 @@ export class TrainStep {
     readonly maxChunk: number,
   ) {
     const K = config.accumulationSteps, B = config.batchSize;
-    const net = (this.net = new Net(backend, config.model, policy, B, weights, K));
+    const net = (this.net = new Net(backend, config.model, policy, B, weights, K, config.fp8));
     this.dataX = net.alloc("data", [data.samples, data.inputs], "f32", data.x);
     this.dataY = net.alloc("data", [data.samples, data.outputs], "f32", data.y);
     this.idx = net.alloc("data", [maxChunk * K * B], "f32");
@@ -75,8 +75,7 @@ export class TrainStep {
       be.gatherRows(net.y, this.dataY, this.idx, offset);
       // 1. forward
       net.layers.forEach((Ly, l) => {
-        be.linearForward(Ly.z, net.input(l), Ly.w, Ly.b);
-        if (Ly.a !== Ly.z) be.activationForward(Ly.a, Ly.z, Ly.shape.activation);
+        net.forwardLayer(l);
         be.checkFinite(Ly.z, tensorId(l, "activations"));
         if (watch) this.observeForward(l);
       });
