@@ -3,7 +3,7 @@
 // (webview panel + protocol), the status bar item, the commands, and the editor's
 // hovers, Problems and quick fixes.
 import * as vscode from "vscode";
-import type { BackendInfo } from "../engine/backend/backend.js";
+import type { BackendInfo } from "../engine/index.js";
 import { exportDeepSpeedCommand } from "./commands/exportDeepSpeed.js";
 import { exportPyTorchCommand } from "./commands/exportPyTorch.js";
 import { inspectPrecision } from "./commands/inspectPrecision.js";

@@ -1,3 +1,4 @@
+// Node-only: part of the mplab command line.
 // `mplab demo`: the story of loss scaling in seconds. The bundled example
 // has small targets, so its gradients are small: trained in fp32 it learns; in
 // mixed fp16 without a scaler most gradient values underflow to zero at the fp16

@@ -1,3 +1,4 @@
+// Node-only: part of the mplab command line.
 // `mplab run NOTEBOOK.mpnb`: executes a notebook headless, like
 // `jupyter nbconvert --execute`, with the kernel VS Code uses, and writes the outputs
 // into the notebook (or to --out). The file is replaced by a rename of a complete

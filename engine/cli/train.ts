@@ -1,3 +1,4 @@
+// Node-only: part of the mplab command line.
 // `mplab train FILE.mplab.json`: one run from a config file, a summary at the end.
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";

@@ -166,7 +166,7 @@ export const trainConfigSchema = z
     batchSize: posInt("batchSize").max(1_000_000),
     accumulationSteps: posInt("accumulationSteps").max(1024).default(1),
     seed: z.number().int().default(0).describe("seed of the data shuffle"),
-    statsInterval: posInt("statsInterval").optional().describe("collect tensor statistics every N steps (default: about 50 times a run)"),
+    statsInterval: posInt("statsInterval").optional().describe("collect tensor statistics every N steps, and at the last step (default: every max(5, ceil(steps / 50))-th step, so at most about 50 observed steps and never every step of a short run)"),
     chunkSize: posInt("chunkSize").max(100_000).optional().describe("steps run between progress reports"),
     shadow: z.boolean().default(false).describe("run an fp32 copy in lockstep and report the relative error"),
     scalerState: z

@@ -1,3 +1,4 @@
+// Node-only: formats values with node:util, in the kernel process.
 // How a cell's value is shown: a MIME bundle (nbformat's "data"). Engine results get
 // their renderer's MIME type; everything else is text, formatted like Node's REPL.
 import { inspect } from "node:util";

@@ -1,3 +1,4 @@
+// Node-only: node:vm and node:async_hooks; runs inside the kernel process (engine/kernel/).
 // The notebook kernel: runs JavaScript cells in one persistent `node:vm` context per
 // notebook. No `vscode` here: the VS Code controller and the headless CLI runner both
 // drive it. What a cell can call (the engine API plus display helpers) is passed in as

@@ -28,6 +28,17 @@ export interface LayerBuffers {
   fp8: { x: Tensor; dz: Tensor } | null; // [B,I] input, [B,O] gradient at z; f32
 }
 
+/**
+ * fp32 copies of what a layer's ops round, written by the same ops in the same pass
+ * (the Backend's optional f32 outputs): the statistics' "before the cast" values.
+ * Each is absent where the policy stores that tensor in f32 already.
+ */
+export interface Fp32Copies {
+  z?: Tensor; // [B,O] linear output
+  da?: Tensor; // [B,O] gradient at a (from the loss seed or the layer above's dx)
+  dw?: Tensor; // [O,I] weight gradient
+}
+
 export class Net {
   readonly layers: LayerBuffers[] = [];
   readonly x: Tensor; // [B,I0] policy.activations
@@ -117,24 +128,25 @@ export class Net {
   }
 
   // mixed-fp8: W_l and a_{l-1} are cast to fp8 (own scales) first; z_l is stored bf16
-  forwardLayer(l: number): void {
+  forwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
     const be = this.backend, L = this.layers[l];
     if (L.fp8 && this.fp8) {
       this.fp8.cast(l, "weights", L.w, L.wMaster!);
       this.fp8.cast(l, "inputs", L.fp8.x, this.input(l));
     }
-    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b);
+    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b, f32?.[l].z);
     if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
   }
 
   // backward from da of the last layer (the loss seed):
   // dz_l = da_l * act'(z_l) ;  da_{l-1} = dz_l · W_l ;  dW_l = dz_l^T · a_{l-1} ;  db_l = sum dz_l
-  backwardLayer(l: number): void {
+  backwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
     const be = this.backend, L = this.layers[l];
     if (L.dz !== L.da) be.activationBackward(L.dz, L.da, L.z, L.shape.activation);
     // mixed-fp8: dz_l to fp8 (own scale); both backward matmuls (and db) read it, with the forward's fp8 x and W
     if (L.fp8 && this.fp8) this.fp8.cast(l, "grads", L.fp8.dz, L.dz);
-    be.linearBackward(l > 0 ? this.layers[l - 1].da : null, L.dw, L.db, L.fp8?.dz ?? L.dz, L.fp8?.x ?? this.input(l), L.w);
+    const below = l > 0 ? this.layers[l - 1].da : null;
+    be.linearBackward(below, L.dw, L.db, L.fp8?.dz ?? L.dz, L.fp8?.x ?? this.input(l), L.w, l > 0 ? f32?.[l - 1].da : null, f32?.[l].dw);
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
 // Returns what happened (the tests and other commands use it).
 import * as vscode from "vscode";
 import { parseTrainConfig } from "../../engine/index.js";
-import type { RunResult } from "../../engine/train/runResult.js";
+import type { RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { UNTRUSTED_MESSAGE } from "../notebook/controller.js";
 

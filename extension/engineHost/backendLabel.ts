@@ -1,5 +1,5 @@
 // The words the status bar uses for a backend (kept vscode-free so it is unit-tested).
-import type { BackendInfo } from "../../engine/backend/backend.js";
+import type { BackendInfo } from "../../engine/index.js";
 
 export function describeBackend(info: BackendInfo): string {
   if (info.name === "cpu") return "CPU";

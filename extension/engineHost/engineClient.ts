@@ -3,11 +3,11 @@
 // If the page goes away (panel closed, reloaded, engine restarted) every request in
 // flight fails with a clear message instead of hanging; the next call starts a new page.
 import * as vscode from "vscode";
-import type { BackendInfo } from "../../engine/backend/backend.js";
-import type { TrainConfigInput } from "../../engine/config/schema.js";
-import { assertNever, PROTOCOL_VERSION, type HostMessage, type PageMessage, type ProtocolError } from "../../engine/protocol.js";
-import { EngineGoneError, type EngineSession, type SessionTrainOptions } from "../../engine/session/engineSession.js";
-import type { RunProgress, RunResult, TrainedModel } from "../../engine/train/runResult.js";
+import type { BackendInfo } from "../../engine/index.js";
+import type { TrainConfigInput } from "../../engine/index.js";
+import { assertNever, PROTOCOL_VERSION, type HostMessage, type PageMessage, type ProtocolError } from "../../engine/host.js";
+import { EngineGoneError, type EngineSession, type SessionTrainOptions } from "../../engine/host.js";
+import type { RunProgress, RunResult, TrainedModel } from "../../engine/index.js";
 import { describeBackend } from "./backendLabel.js";
 import { EnginePanel } from "./enginePanel.js";
 

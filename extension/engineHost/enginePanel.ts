@@ -4,7 +4,7 @@
 // EnginePanel for the next run.
 import { existsSync } from "node:fs";
 import * as vscode from "vscode";
-import { encodeMessage, parsePageMessage, ProtocolError, type HostMessage, type PageMessage } from "../../engine/protocol.js";
+import { encodeMessage, parsePageMessage, ProtocolError, type HostMessage, type PageMessage } from "../../engine/host.js";
 import { engineHtml, makeNonce } from "./html.js";
 
 export const ENGINE_VIEW_TYPE = "mplab.engine";

@@ -5,11 +5,11 @@
 // Cells run one at a time per notebook, in the order asked; interrupting stops the
 // running cell (its training stops at the next chunk) and clears the queued ones.
 import * as vscode from "vscode";
-import { cellApi } from "../../engine/notebook/cellApi.js";
-import { toMimeBundle } from "../../engine/notebook/display.js";
-import { NotebookKernel, type ExecuteResult } from "../../engine/notebook/kernel.js";
-import type { EngineSession } from "../../engine/session/engineSession.js";
-import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
+import { cellApi } from "../../engine/host.js";
+import { toMimeBundle } from "../../engine/host.js";
+import { NotebookKernel, type ExecuteResult } from "../../engine/host.js";
+import type { EngineSession } from "../../engine/host.js";
+import type { RunProgress, RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { bundleToOutput } from "./serializer.js";
 import { formatProgress } from "./progressText.js";

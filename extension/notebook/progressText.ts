@@ -1,7 +1,7 @@
 // The live line under a cell while train() runs (plain text, so it shows without the
 // renderer): where the run is, the latest loss and scale, overflow so far, and a
 // small sparkline of the loss.
-import type { RunProgress } from "../../engine/train/runResult.js";
+import type { RunProgress } from "../../engine/index.js";
 
 const BARS = "▁▂▃▄▅▆▇█";
 

@@ -50,7 +50,7 @@ for (const r of runs) {
       if (!Number.isFinite(c)) assert.ok(!Number.isFinite(l), `step ${i}: loss ${l}, cpu ${c}`);
       else assert.ok(rel(l, c) <= 0.02, `step ${i}: loss ${l} vs cpu ${c}`);
     });
-    const block = (config.fp8 as { recipe?: string } | undefined)?.recipe === "block";
+    const block = (r.config.fp8 as { recipe?: string } | undefined)?.recipe === "block";
     g.fp8!.tensors.forEach((t, k) => {
       const c = cpu.fp8!.tensors[k], what = `layer ${t.layer} ${t.role}`;
       assert.equal(t.scales[0], c.scales[0], `${what}: step-0 scale`);
