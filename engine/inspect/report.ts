@@ -2,6 +2,7 @@
 // (JSON-safe), rendered by the notebook renderer and printed by formatReport.
 import type { Precision, ScalerSpecInput } from "../config/schema.js";
 import type { TensorRole } from "../train/runResult.js";
+import type { Fp8Inspection } from "./fp8Inspect.js";
 
 export const PRECISION_REPORT_MIME = "application/vnd.mplab.report+json";
 
@@ -80,4 +81,6 @@ export interface PrecisionReport {
   masterWeights: { needed: boolean; layers: MasterWeightsLayer[]; how: string };
   recommendation: ScalerAdvice;
   findings: string[];
+  /** mixed-fp8 runs: each fp8 tensor's scales and losses, the one that hurts, what to change (fp8Inspect.ts) */
+  fp8?: Fp8Inspection;
 }
