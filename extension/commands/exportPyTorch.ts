@@ -2,7 +2,7 @@
 // torch.amp.GradScaler set as the config or run, ready for torchrun) in a new untitled
 // Python document.
 import * as vscode from "vscode";
-import { exportPyTorch } from "../../engine/export/pytorch.js";
+import { exportPyTorch } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { exportSource, showUntitled } from "./exportSource.js";
 
