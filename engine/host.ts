@@ -16,3 +16,4 @@ export { configDiagnostics, runDiagnostics, type ConfigFix, type ConfigDiagnosti
 export { locateJsonPath, applyJsonFix, parsePath, type JsonPath } from "./inspect/jsonLocate.js";
 export { numberAt } from "./inspect/numberInfo.js";
 export { TENSOR_ROLES } from "./train/runResult.js";
+export { enableRelaxedSimd } from "./backend/wasm/nodeRelaxedSimd.js";
