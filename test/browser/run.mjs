@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { watPlugin } from "../../scripts/wat.mjs";
 import { dashboardTests } from "./dashboardTests.mjs";
 import { engineTests } from "./engineTests.mjs";
 import { CHROMIUM, launch, OUT, ROOT, summary, tally } from "./harness.mjs";
@@ -35,7 +36,7 @@ if (!existsSync(bundle) || Math.max(newest(join(ROOT, "webview")), newest(join(R
 sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
 await build({
   entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
-  bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, logLevel: "warning",
+  bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, plugins: [watPlugin], logLevel: "warning",
   external: ["node:*"], // engine/data/csv.ts reads files in Node only
 });
 const server = await startServer(ROOT);
