@@ -162,7 +162,7 @@ async function run(args: string[]): Promise<number> {
   // the backend is chosen before any cell runs: --backend webgpu without an adapter fails here
   try {
     const info = await session.backend();
-    log(`mplab run: ${file} on the ${info.name} backend (${info.adapter})`);
+    log(`mplab run: ${file} on the ${info.name} backend (${info.adapter})${info.note ? `: ${info.note}` : ""}`);
   } catch (e) {
     session.dispose();
     console.error(`mplab run: --backend ${backend}: ${(e as Error).message}`);

@@ -46,6 +46,10 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     return ptr;
   };
   const mode = (t: Tensor) => MODE[t.dtype];
+  /** every value of format `a` is one of format `b` */
+  const fits = (a: Tensor, b: Tensor) => b.dtype === "f32" || a.dtype === b.dtype;
+  /** ReLU and linear only select or copy values (x, 0, dout, dout·0): no rounding when the input's format fits the output's */
+  const exactAct = (act: Activation, from: Tensor, to: Tensor) => (act === "relu" || act === "linear") && fits(from, to);
 
   const f32Like = (t: Tensor | null | undefined, like: Tensor, what: string): number => {
     if (!t) return 0;
@@ -139,11 +143,11 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     },
     activationForward(out, x, act) {
       check(out.size === x.size, "activationForward: size mismatch");
-      k.activation(p(out), 0, p(x), x.size, ACT[act], mode(out));
+      k.activation(p(out), 0, p(x), x.size, ACT[act], exactAct(act, x, out) ? 0 : mode(out));
     },
     activationBackward(dx, dout, x, act) {
       check(dx.size === x.size && dout.size === x.size, "activationBackward: size mismatch");
-      k.activation(p(dx), p(dout), p(x), x.size, ACT[act], mode(dx));
+      k.activation(p(dx), p(dout), p(x), x.size, ACT[act], exactAct(act, dout, dx) ? 0 : mode(dx));
     },
 
     mseLoss(seed, yhat, y, weight, addToLoss = true, seed32) {
