@@ -17,3 +17,4 @@ export { locateJsonPath, applyJsonFix, parsePath, type JsonPath } from "./inspec
 export { numberAt } from "./inspect/numberInfo.js";
 export { TENSOR_ROLES } from "./train/runResult.js";
 export { enableRelaxedSimd } from "./backend/wasm/nodeRelaxedSimd.js";
+export { registerGemmHelper } from "./backend/wasm/gemmHelper.js";

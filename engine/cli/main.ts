@@ -2,6 +2,7 @@
 // lives in its own file; this table is the only place that lists them.
 import "../backend/webgpu/register.js"; // --backend webgpu / auto
 import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
+import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
 import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { runCommand } from "./run.js";
