@@ -28,7 +28,7 @@ test("NaN in the data names its row and column", () =>
 test("Infinity in the targets", () => refuses({ ...ok, data: { type: "arrays", xs: [[1, 2]], ys: [[Infinity]] } }, /data.ys\[0\]\[0\] is not a finite number: data must be finite, got Infinity/));
 test("an lr below zero", () => refuses({ ...ok, optimizer: { type: "sgd", lr: -1 } }, /optimizer.lr must be a number >= 0, got -1/));
 test("trained weights of the wrong shape", () => refuses({ ...ok, model: { ...ok.model, weights: [{ weight: [1], bias: [0] }] } }, /model.weights\[0\] must have 1x2 weights and 1 biases/));
-test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be "auto", "cpu" or "webgpu", got "tpu"/));
+test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be one of "auto", "cpu", "wasm", "webgpu"; got "tpu"/));
 
 test("spec constructors validate too", () => {
   assert.throws(() => mlp({ inputs: 0, outputs: 1 }), /model.inputs must be a positive integer, got 0/);
