@@ -10,6 +10,7 @@
 //       (bench/torch_peer.py: fp32 and autocast fp16/bf16, 1 and 2 threads)
 //   (d) scaling: steps/s against hidden width and batch, on cpu, wasm and webgpu
 //   (e) the memory ledger, mixed-fp16 against fp32
+//   (f) what an observed step (tensor statistics) costs against an unobserved one
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -281,6 +282,27 @@ for (const h of HIDDEN) {
 }
 done();
 
+// ---- (f) observed vs unobserved steps --------------------------------------------------
+// bench/observeCost.ts reaches below the public API (TrainStep, StepObserver): bundled here.
+done = section("f");
+const { build } = await import("esbuild");
+const { watPlugin } = await import("../scripts/wat.mjs");
+const costFile = join(mkdtempSync(join(os.tmpdir(), "mplab-bench-")), "observeCost.mjs");
+await build({ entryPoints: [join(here, "observeCost.ts")], outfile: costFile, bundle: true, platform: "node", format: "esm", loader: { ".wgsl": "text" }, plugins: [watPlugin], logLevel: "warning" });
+const { observeCost } = await import(costFile);
+const COST_PAIRS = quick ? 3 : 7, COST_CHUNK = quick ? 2 : 4;
+const observed = [];
+for (const [name, b] of Object.entries(ours)) {
+  if (name === "wasm-nofma") continue;
+  for (const precision of ["fp32", "mixed-fp16"]) {
+    const load = os.loadavg()[0];
+    const c = await observeCost(b, mlpConfig(precision, 1), COST_PAIRS, COST_CHUNK);
+    observed.push({ who: `ours ${name}`, precision, load, ...c });
+    log(`observed step ${name} ${precision}: ${fmt(c.ratio, 3)}x (${fmt(c.observedMs)} vs ${fmt(c.plainMs)} ms)`);
+  }
+}
+done();
+
 // ---- RESULTS.md -------------------------------------------------------------------------
 const rate = (who, precision = "fp32", steps = undefined) => training.find((t) => t.who === who && t.precision === precision && (steps === undefined || t.steps === steps))?.rate;
 const big = SIZES[SIZES.length - 1];
@@ -335,6 +357,11 @@ for (const k of keys) {
   lines.push(`| ${k} | ${a ?? "–"} | ${m ?? "–"} | ${a ? fmt(m / a) : "–"} |`);
 }
 
+lines.push("", `## (f) Observed step vs unobserved step (reference MLP; statistics of every tensor of the last micro-batch)`, "", `(${sections.f})`, "");
+lines.push(`One TrainStep: chunks of ${COST_CHUNK} observed steps and ${COST_CHUNK} unobserved steps alternate (${COST_PAIRS} pairs, each chunk ended by one flush, as in train()); the ratio of each pair, median over pairs. An observed step reads the values before each cast from the ops' optional fp32 outputs (no second product).`, "");
+lines.push("| backend | precision | observed / unobserved | observed ms | unobserved ms | load (1 min) |", "| --- | --- | --- | --- | --- | --- |");
+for (const o of observed) lines.push(`| ${o.who} | ${o.precision} | ${fmt(o.ratio, 3)}x | ${fmt(o.observedMs)} | ${fmt(o.plainMs)} | ${o.load.toFixed(1)} |`);
+
 lines.push("", "## Targets on this machine", "");
 const tg = (ok, text) => lines.push(`- ${ok === undefined ? "n/a" : ok ? "met" : "NOT met"}: ${text}`);
 const w32 = rate("ours wasm", "fp32", "unobserved"), w16 = rate("ours wasm", "mixed-fp16", "unobserved"), pt1 = rate("PyTorch 1 thread"), pt2 = rate("PyTorch 2 threads");
@@ -349,6 +376,7 @@ const wgRate = rate("ours webgpu", "fp32", "unobserved"), tfwg = rate("tfjs webg
 tg(wgRate && tfwg ? wgRate >= 3 * tfwg : undefined, `(issue 3) our WebGPU MLP steps/s ≥ 3x tfjs-backend-webgpu on the same adapter: ${fmt(wgRate)} vs ${fmt(tfwg)} = ${fmt(wgRate / tfwg)}x`);
 const g1024 = matmul[1024]?.["webgpu f32"];
 tg(g1024 === undefined ? undefined : g1024 >= 2.5, `(issue 3) f32 matmul at 1024 ≥ 2.5 GFLOP/s on SwiftShader: ${g1024 === undefined ? "not measured (--quick)" : fmt(g1024)}`);
+for (const o of observed) tg(o.ratio <= 1.3, `(issue 12, statistics) an observed step costs ≤ 1.3x an unobserved one, ${o.who} ${o.precision}: ${fmt(o.ratio, 3)}x`);
 lines.push("", `Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s.`, "");
 
 mkdirSync(here, { recursive: true });

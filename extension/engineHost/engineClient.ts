@@ -115,7 +115,7 @@ export class EngineClient implements EngineSession, vscode.Disposable {
     let id = "";
     const result = this.request<RunResult>({ kind: "train", onProgress: options.onProgress } as Pending, (rid) => {
       id = rid;
-      return { v: PROTOCOL_VERSION, type: "train", id: rid, config: config as unknown as Record<string, unknown>, chunkSize: options.chunkSize };
+      return { v: PROTOCOL_VERSION, type: "train", id: rid, config: config as unknown as Record<string, unknown>, chunkSize: options.chunkSize, memoryBudgetMiB: options.memoryBudgetMiB };
     });
     const cancel = () => this.panel?.post({ v: PROTOCOL_VERSION, type: "cancel", id });
     if (options.signal?.aborted) cancel();
