@@ -1,6 +1,7 @@
 // Node-only: the GEMM helper on a worker thread. The worker instantiates the same
 // compiled kernels over the same shared memory and waits on a control word there:
-// ctl[0] = 1 starts gemm(ctl[2..17]), the worker sets ctl[1] = 1 when done (Atomics
+// ctl[0] = 1 starts gemm(ctl[2..17]), the worker sets ctl[1] = 1 when done, ctl[18] = 1
+// if the kernel trapped (Atomics
 // wait/notify both ways; the backend's thread waits while the helper finishes).
 // Importing this module registers the helper (as the CLI does).
 import { Worker } from "node:worker_threads";
@@ -18,7 +19,11 @@ WebAssembly.instantiate(module, { env: { memory }, math: { tanh: Math.tanh, exp:
   for (;;) {
     Atomics.wait(ctl, 0, 0);
     if (Atomics.load(ctl, 0) < 0) return;
-    gemm(...Array.from(ctl.subarray(2, 17)));
+    try {
+      gemm(...Array.from(ctl.subarray(2, 17)));
+    } catch {
+      Atomics.store(ctl, 18, 1); // a trap: the waiting thread throws
+    }
     Atomics.store(ctl, 0, 0);
     Atomics.store(ctl, 1, 1);
     Atomics.notify(ctl, 1);
@@ -44,6 +49,7 @@ registerGemmHelper((module, heap): GemmHelper => {
     },
     wait() {
       Atomics.wait(ctl, 1, 0);
+      if (Atomics.exchange(ctl, 18, 0)) throw new Error("wasm backend: the GEMM worker thread trapped");
     },
     destroy() {
       Atomics.store(ctl, 0, -1);
