@@ -9,6 +9,7 @@ export { datasets } from "./data/datasets.js";
 export { parseTrainConfig, ConfigError } from "./config/validate.js";
 export { configJsonSchema } from "./config/jsonSchema.js";
 export { createCpuBackend } from "./backend/cpu/cpuBackend.js";
+export { createWasmBackend } from "./backend/wasm/wasmBackend.js";
 export { createWebGpuBackend } from "./backend/webgpu/register.js";
 export { selectBackend, registerWebGpu, type BackendChoice } from "./backend/select.js";
 export * from "./config/schema.js";

@@ -1,6 +1,8 @@
 // The `mplab` command line: the same runs as in VS Code, headless. Each command
 // lives in its own file; this table is the only place that lists them.
 import "../backend/webgpu/register.js"; // --backend webgpu / auto
+import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
+import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
 import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { runCommand } from "./run.js";
@@ -20,6 +22,7 @@ ${commands.map((c) => `  ${c.name.padEnd(w)}   ${c.summary}`).join("\n")}`;
 }
 
 async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd(); // the wasm backend's FMA GEMM on Node 20 too
   const [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     console.log(usage());

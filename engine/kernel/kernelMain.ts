@@ -3,11 +3,13 @@
 // `mplab run`. Cells run here, in the vm context of engine/notebook/kernel.ts, so a cell
 // that loops, crashes, exits or eats memory takes down this process only.
 //   --session relay          train()/predict() are relayed to the owner (VS Code: the engine page)
-//   --session local --backend auto|cpu|webgpu   an engine session in this process (mplab run)
+//   --session local --backend auto|cpu|wasm|webgpu   an engine session in this process (mplab run)
 // Interrupt: the owner sends "interrupt" and SIGINT. The signal aborts the cell's
 // AbortSignal; a synchronous loop at the top of a cell is broken by vm's breakOnSigint.
 // A loop after an await cannot be stopped from inside: the owner then ends this process.
 import "../backend/webgpu/register.js";
+import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
+import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
 import { writeSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../backend/select.js";
@@ -126,6 +128,7 @@ const relaySession: EngineSession = {
 };
 
 // ---- the kernel -------------------------------------------------------------------------
+enableRelaxedSimd(); // the wasm backend's FMA GEMM on Node 20 too
 const session: EngineSession =
   values.session === "local" ? createInProcessSession({ createBackend: async () => (await selectBackend(values.backend as BackendChoice)).backend }) : relaySession;
 

@@ -25,10 +25,10 @@ export interface MemoryEstimate {
   totalBytes: number;
 }
 
-/** The bytes a run of `config` allocates on a backend named `backend` ("cpu", "webgpu"). */
+/** The bytes a run of `config` allocates on a backend named `backend` ("cpu", "wasm", "webgpu"; the first two store every value as fp32). */
 export function estimateTrainingMemory(config: TrainConfig, backend: string): MemoryEstimate {
   const policy = policyFor(config.precision);
-  const bytes = (dtype: string) => (dtype === "f32" || backend === "cpu" ? 4 : 2);
+  const bytes = (dtype: string) => (dtype === "f32" || backend === "cpu" || backend === "wasm" ? 4 : 2);
   const W = bytes(policy.weights), A = bytes(policy.activations), G = bytes(policy.gradients);
   const B = config.batchSize, K = config.accumulationSteps;
   const o = config.optimizer;

@@ -214,12 +214,12 @@ async function main() {
       const f = await frameWith(page, ".mpl-dash-header");
       if (!f) return null;
       const text = await f.locator("body").innerText();
-      return /cpu|webgpu/i.test(text) && /completed/i.test(text) ? f : null;
+      return /cpu|wasm|webgpu/i.test(text) && /completed/i.test(text) ? f : null;
     }, 60_000, 1000);
     await sleep(1000);
     await page.screenshot({ path: join(outDir, "visual-engine.png") });
     const dashText = dash ? await dash.locator("body").innerText() : "";
-    check("the dashboard shows the backend", dash !== null && /Engine\s*(cpu|webgpu)/i.test(dashText.replace(/\n/g, " ")), dashText.split("\n").slice(0, 2).join(" | "));
+    check("the dashboard shows the backend", dash !== null && /Engine\s*(cpu|wasm|webgpu)/i.test(dashText.replace(/\n/g, " ")), dashText.split("\n").slice(0, 2).join(" | "));
     check("the dashboard lists the notebook run as completed", /completed/i.test(dashText) && /100/.test(dashText), dashText.split("\n").filter((l) => /completed/i.test(l)).join(" | ") || "no completed run");
     check("no Content Security Policy violations", csp.length === 0, [...new Set(csp)].slice(0, 3).join(" / "));
     check("no renderer errors in the console", errors.length === 0, errors.slice(0, 3).join(" / "));
