@@ -17,3 +17,8 @@ export { configDiagnostics, runDiagnostics, type ConfigFix, type ConfigDiagnosti
 export { locateJsonPath, applyJsonFix, parsePath, type JsonPath } from "./inspect/jsonLocate.js";
 export { numberAt } from "./inspect/numberInfo.js";
 export { TENSOR_ROLES } from "./train/runResult.js";
+export { KernelClient, type KernelClientOptions, type CellRunner, type RunCellOptions, type KernelReady } from "./kernel/kernelClient.js";
+export type { CellOutcome, CellDefaults, MimeBundle as KernelMimeBundle } from "./kernel/kernelProtocol.js";
+export { dawnLogFilter } from "./kernel/dawnLog.js";
+export { decodeUtf8, parseJsonText, invalidUtf8Offset, JsonTextError } from "./config/jsonText.js";
+export { estimateTrainingMemory, checkMemoryBudget, MemoryBudgetError, DEFAULT_MEMORY_BUDGET_MIB } from "./train/memoryEstimate.js";

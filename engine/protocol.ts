@@ -21,7 +21,7 @@ export const PROTOCOL_VERSION = 1;
 
 export type HostMessage =
   /** run a training: `config` is the train() argument (validated by the engine) */
-  | { v: 1; type: "train"; id: string; config: Record<string, unknown>; chunkSize?: number }
+  | { v: 1; type: "train"; id: string; config: Record<string, unknown>; chunkSize?: number; memoryBudgetMiB?: number }
   | { v: 1; type: "predict"; id: string; model: TrainedModel; inputs: number[][] }
   /** stop the run started by request `id` at its next chunk */
   | { v: 1; type: "cancel"; id: string }
@@ -54,7 +54,7 @@ const matrix = z.array(z.array(anyNumber));
 const hostMessageSchema = z.discriminatedUnion(
   "type",
   [
-    z.object({ v: version, type: z.literal("train"), id: requestId, config: z.record(z.string(), z.unknown()), chunkSize: z.number().int().min(1).optional() }),
+    z.object({ v: version, type: z.literal("train"), id: requestId, config: z.record(z.string(), z.unknown()), chunkSize: z.number().int().min(1).optional(), memoryBudgetMiB: z.number().gt(0).optional() }),
     z.object({ v: version, type: z.literal("predict"), id: requestId, model: trainedModelSchema, inputs: matrix }),
     z.object({ v: version, type: z.literal("cancel"), id: requestId }),
     z.object({ v: version, type: z.literal("describe"), id: requestId }),

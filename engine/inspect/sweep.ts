@@ -68,6 +68,9 @@ interface Job { label: string; config: TrainConfigInput; precision: Precision; s
 
 export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: SweepOptions = {}): Promise<SweepResult> {
   const baseCfg = parseTrainConfig(base);
+  if (typeof grid !== "object" || grid === null || Array.isArray(grid)) {
+    throw new Error(`sweep: grid must be an object like { precision: ["fp32", "mixed-fp16"], scaler: [...] }, got ${grid === null ? "null" : Array.isArray(grid) ? "an array" : typeof grid}`);
+  }
   const precisions = grid.precision ?? [baseCfg.precision];
   const scalers = grid.scaler ?? [baseCfg.scaler as ScalerSpecInput];
   if (!Array.isArray(precisions) || !precisions.length) throw new Error("sweep: grid.precision must be a non-empty array of precisions");

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { BackendInfo, ScalerState } from "../backend/backend.js";
 import { layerWeightsSchema, mlpSpecSchema, precisionSchema, trainConfigSchema } from "../config/schema.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
+import { fp8ReportSchema } from "./fp8Report.js";
 
 export const RUN_RESULT_MIME = "application/vnd.mplab.run+json";
 /**
@@ -79,7 +80,7 @@ export const trainedModelSchema = mlpSpecSchema.extend({
 export type TrainedModel = z.infer<typeof trainedModelSchema>;
 
 export const backendInfoSchema = z.object({
-  name: z.enum(["cpu", "webgpu"]),
+  name: z.enum(["cpu", "webgpu", "wasm"]),
   adapter: z.string(),
   fp16: z.enum(["software", "native", "emulated"]),
   note: z.string().optional(),
@@ -144,6 +145,8 @@ export const runResultSchema = z.object({
   scalerState: scalerStateSchema,
   model: trainedModelSchema,
   shadow: shadowReportSchema.optional(),
+  /** mixed-fp8 only: the recipe and, per fp8 tensor, its scales, amax and saturated / flushed shares */
+  fp8: fp8ReportSchema.optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -162,7 +162,7 @@ function replayScales(preset: "pytorch" | "deepspeed", overflowSteps: number[], 
   const overflow = new Set(overflowSteps);
   const out: number[] = [];
   let S = 2 ** 16, tracker = 0; // pytorch
-  let it = 0, lastOverflow = -1, curH = 2; // deepspeed, hysteresis 2
+  let it = 0, lastOverflow = -1, curH = 2; // deepspeed zeroStage 1, hysteresis 2
   for (let i = 0; i < steps; i++) {
     out.push(S);
     const inf = overflow.has(i);
@@ -174,7 +174,7 @@ function replayScales(preset: "pytorch" | "deepspeed", overflowSteps: number[], 
         if (curH === 1) S = Math.max(S / 2, 1);
         else curH -= 1;
         lastOverflow = it;
-      } else if ((it - lastOverflow) % interval === 0) {
+      } else if (it - lastOverflow - 1 > 0 && (it - lastOverflow - 1) % interval === 0) { // W+1 clean steps (0.17.1+)
         curH = 2;
         S *= 2;
       }
@@ -192,11 +192,13 @@ test("03 scaler presets: the traces follow PyTorch's and DeepSpeed's rules and p
   assert.deepEqual(pt.scales, replayScales("pytorch", pt.overflowSteps, pt.steps, 25));
   assert.deepEqual(ds.scales, replayScales("deepspeed", ds.overflowSteps, ds.steps, 25));
   assert.notDeepEqual(pt.scales, ds.scales);
-  // identical until the first overflow, at the same step
+  // until the first overflow (the same step) DeepSpeed grows one step after PyTorch (W+1 clean steps);
+  // the scales are powers of two, so the losses stay identical
   const k = pt.overflowSteps[0];
   assert.ok(k > 0 && k < pt.steps - 1, "the run overflows");
   assert.equal(ds.overflowSteps[0], k);
-  assert.deepEqual(ds.scales.slice(0, k + 1), pt.scales.slice(0, k + 1));
+  assert.deepEqual(ds.scales.slice(1, k + 1), pt.scales.slice(0, k));
+  assert.notDeepEqual(ds.scales.slice(0, k + 1), pt.scales.slice(0, k + 1));
   assert.deepEqual(ds.losses.slice(0, k + 1), pt.losses.slice(0, k + 1));
   // there PyTorch halves at once; DeepSpeed keeps the scale and skips the step, and halves at its next overflow
   assert.equal(pt.scales[k + 1], pt.scales[k] / 2);

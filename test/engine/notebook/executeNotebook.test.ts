@@ -5,6 +5,7 @@ import { cellApi } from "../../../engine/notebook/cellApi.js";
 import { executeNotebook } from "../../../engine/notebook/executeNotebook.js";
 import { parseNotebook, serializeNotebook, type NbNotebook } from "../../../engine/notebook/format.js";
 import { NotebookKernel } from "../../../engine/notebook/kernel.js";
+import { inProcessRunner } from "../../../engine/kernel/inProcessRunner.js";
 import { createInProcessSession } from "../../../engine/session/inProcessSession.js";
 import { parsePayload } from "../../../engine/payload/parse.js";
 import { RUN_RESULT_MIME, runResultSchema } from "../../../engine/train/runResult.js";
@@ -25,7 +26,7 @@ describe("executeNotebook", () => {
       "# overflow",
       'await train({ model: mlp({ inputs: 2, hidden: [4], outputs: 1 }), data: datasets.teacher({ inputs: 2, outputs: 1, samples: 16 }), scaler: staticScaler(2 ** 40), steps: 3, batchSize: 4 })',
     );
-    const status = await executeNotebook(nb, kernel);
+    const status = await executeNotebook(nb, inProcessRunner(kernel));
     session.dispose();
     assert.deepEqual(status, { status: "ok", cellsRun: 1 });
     const out = nb.cells[1].outputs![0];
@@ -45,7 +46,7 @@ describe("executeNotebook", () => {
     const abort = new AbortController();
     const nb = notebook("1", "2", "3");
     const started: number[] = [];
-    const status = await executeNotebook(nb, kernel, { signal: abort.signal, onCellStart: (i) => started.push(i), onCellEnd: (i) => i === 1 && abort.abort() });
+    const status = await executeNotebook(nb, inProcessRunner(kernel, abort.signal), { signal: abort.signal, onCellStart: (i) => started.push(i), onCellEnd: (i) => i === 1 && abort.abort() });
     assert.equal(status.status, "interrupted");
     assert.deepEqual(started, [0, 1]);
     assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2, null]);
