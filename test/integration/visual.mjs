@@ -187,9 +187,13 @@ async function runNotebook(page, workspace, file, deadlineMs) {
     last = text;
     const nb = JSON.parse(text);
     const code = nb.cells.filter((c) => c.cell_type === "code");
-    const busy = await page.locator(".notebook-editor:visible .codicon-modifier-spin, .notebook-editor:visible .codicon-notebook-state-pending").count();
+    // while a notebook runs, its toolbar offers "Interrupt" where "Run All" was, and running cells spin
+    const busy = await page.getByRole("button", { name: /^Interrupt/ }).filter({ visible: true }).count()
+      + await page.locator(".notebook-editor:visible .codicon-modifier-spin, .notebook-editor:visible .codicon-notebook-state-pending").count();
     const failed = code.some((c) => (c.outputs ?? []).some((o) => o.output_type === "error"));
-    return (same && busy === 0 && code.every((c) => typeof c.execution_count === "number")) || failed ? nb : null;
+    // every notebook here ends with a cell whose value is shown: its execute_result says the run is over
+    const ended = (code.at(-1).outputs ?? []).some((o) => o.output_type === "execute_result");
+    return (same && busy === 0 && ended && code.every((c) => typeof c.execution_count === "number")) || failed ? nb : null;
   }, deadlineMs, 3000);
   const errors = (nb?.cells ?? []).flatMap((c, i) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `cell ${i + 1}: ${o.ename}: ${o.evalue}`));
   check(`${file}: every cell ran without an error`, nb !== null && errors.length === 0, nb ? errors.join(" / ") : "did not finish");
@@ -204,17 +208,19 @@ async function runNotebook(page, workspace, file, deadlineMs) {
   const broken = [];
   const counts = () => { const n = {}; for (const v of seen.values()) n[v.kind] = (n[v.kind] ?? 0) + 1; return n; };
   const complete = () => Object.entries(want).every(([k, n]) => (counts()[k] ?? 0) >= n);
-  for (let i = 0; i < 120 && !(complete() && i > 0); i++) {
+  const editor = await page.locator(".notebook-editor:visible").first().boundingBox();
+  const inEditor = (b) => b && b.width > 0 && b.x < editor.x + editor.width && b.x + b.width > editor.x && b.y < editor.y + editor.height && b.y + b.height > editor.y;
+  for (let i = 0; i < 150 && !(complete() && i > 0); i++) {
     for (const f of page.frames()) {
       const el = await f.frameElement().catch(() => null);
-      if (!el || !(await el.boundingBox().catch(() => null))) continue; // a hidden editor's webview
+      if (!el || !inEditor(await el.boundingBox().catch(() => null))) continue; // another editor's webview
       const r = await f.evaluate(readOutputs).catch(() => null);
       if (!r || (await f.locator(".mpl-dash-header").count().catch(() => 0))) continue; // not an output webview
       for (const v of r.views) if (v.id) seen.set(`${f.url()}#${v.id}`, v);
       if (r.couldNotDraw) broken.push(r.couldNotDraw);
     }
-    if (i % 3 === 0) await sleep(500); // outputs coming into view render after a moment
-    await wheel(500);
+    await sleep(300); // outputs coming into view render after a moment
+    await wheel(1200);
   }
   await page.screenshot({ path: join(outDir, `visual-${file.replace(/\.mpnb$/, "")}.png`) });
   const got = counts();
