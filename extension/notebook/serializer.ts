@@ -5,7 +5,7 @@
 // A file that fails to parse throws: VS Code then shows the error instead of an empty
 // notebook that a save would write over the user's data.
 import * as vscode from "vscode";
-import { isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/host.js";
+import { encodeNonFinite, isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/host.js";
 
 const ERROR_MIME = "application/vnd.code.notebook.error";
 const STDOUT_MIME = "application/vnd.code.notebook.stdout";
@@ -63,9 +63,10 @@ function fromCellData(cell: vscode.NotebookCellData): NbCell {
   return out;
 }
 
+/** Output items; JSON ones with NaN/±Infinity in the one codec (NotebookCellOutputItem.json would write null). */
 function bundleItems(bundle: MimeBundle): vscode.NotebookCellOutputItem[] {
   return Object.entries(bundle).map(([mime, value]) =>
-    isJsonMime(mime) ? vscode.NotebookCellOutputItem.json(value, mime) : vscode.NotebookCellOutputItem.text(String(value), mime),
+    isJsonMime(mime) ? vscode.NotebookCellOutputItem.json(encodeNonFinite(value), mime) : vscode.NotebookCellOutputItem.text(String(value), mime),
   );
 }
 
