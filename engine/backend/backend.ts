@@ -29,7 +29,7 @@ export interface Tensor {
 }
 
 export interface BackendInfo {
-  name: "cpu" | "webgpu";
+  name: "cpu" | "webgpu" | "wasm";
   /** human-readable adapter or machine description */
   adapter: string;
   /** how fp16 is computed: "software" (CPU), "native" (WGSL f16), "emulated" (packed u32) */
@@ -79,7 +79,7 @@ export interface StepRecord {
   scale: number;
   /** any non-finite value in the gradients */
   overflow: boolean;
-  /** id of the first tensor with a non-finite value (see tensor ids in train/tensorIds.ts), -1 when none */
+  /** id of the first tensor with a non-finite value (a slot number: see train/slots.ts), -1 when none */
   firstNonFinite: number;
   /** L2 norm of the unscaled fp32 gradients (NaN/Inf on overflow) */
   gradNorm: number;
@@ -145,14 +145,23 @@ export interface Backend {
   gatherRows(out: Tensor, src: Tensor, idx: Tensor, offset: number): void;
 
   // ---- layers (forward and backward side by side) ---------------------------
-  /** out[B,O] = x[B,I] · w[O,I]^T + b[O] */
-  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor): void;
+  // The ops that round an fp32 result take an optional f32 output beside it: the same
+  // values before the cast, written in the same pass (no second product). The step's
+  // statistics read them as "before the cast" (engine/train/stepObserver.ts); leave
+  // them out and nothing extra is written.
+  /**
+   * out[B,O] = x[B,I] · w[O,I]^T + b[O], rounded to out.dtype.
+   * out32 (optional, f32, [B,O]): the same sums, rounded to f32 only.
+   */
+  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor): void;
   /**
    * dx[B,I] = dout[B,O] · w[O,I]      (skipped when dx is null: the first layer)
    * dw[O,I] = dout^T[O,B] · x[B,I]
    * db[O]   = sum_B dout[B,O]
+   * dx32 (optional, f32, [B,I]; ignored when dx is null) and dw32 (optional, f32, [O,I]):
+   * the same products as dx and dw, rounded to f32 only.
    */
-  linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor): void;
+  linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor, dx32?: Tensor | null, dw32?: Tensor | null): void;
   /** out = act(x), elementwise; x is the pre-activation */
   activationForward(out: Tensor, x: Tensor, act: Activation): void;
   /** dx = dout * act'(x), elementwise; x is the pre-activation */
@@ -163,10 +172,10 @@ export interface Backend {
    * MSE in fp32: adds `weight * mean((y - yhat)^2)` to the step's loss, and writes the
    * backward seed  seed = 2 (yhat - y) / n * weight * scale  rounded to seed.dtype,
    * with n = yhat.size and scale the step's current loss scale.
-   * `weight` is 1 / accumulationSteps. With addToLoss false only the seed is written
-   * (the statistics recompute the seed in fp32 without counting the loss twice).
+   * `weight` is 1 / accumulationSteps. With addToLoss false only the seed is written.
+   * seed32 (optional, f32, seed's size): the same seed, rounded to f32 only.
    */
-  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss?: boolean): void;
+  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss?: boolean, seed32?: Tensor): void;
 
   // ---- casts, unscale, checks ------------------------------------------------
   /** out = round_{out.dtype}(x) */

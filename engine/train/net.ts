@@ -24,6 +24,17 @@ export interface LayerBuffers {
   gb32: Tensor; // [O]
 }
 
+/**
+ * fp32 copies of what a layer's ops round, written by the same ops in the same pass
+ * (the Backend's optional f32 outputs): the statistics' "before the cast" values.
+ * Each is absent where the policy stores that tensor in f32 already.
+ */
+export interface Fp32Copies {
+  z?: Tensor; // [B,O] linear output
+  da?: Tensor; // [B,O] gradient at a (from the loss seed or the layer above's dx)
+  dw?: Tensor; // [O,I] weight gradient
+}
+
 export class Net {
   readonly layers: LayerBuffers[] = [];
   readonly x: Tensor; // [B,I0] policy.activations
@@ -99,19 +110,22 @@ export class Net {
 
   // forward: z_l = a_{l-1} · W_l^T + b_l ;  a_l = act(z_l)
   forward(): void {
-    const be = this.backend;
-    this.layers.forEach((L, l) => {
-      be.linearForward(L.z, this.input(l), L.w, L.b);
-      if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
-    });
+    for (let l = 0; l < this.layers.length; l++) this.forwardLayer(l);
+  }
+
+  forwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
+    const be = this.backend, L = this.layers[l];
+    be.linearForward(L.z, this.input(l), L.w, L.b, f32?.[l].z);
+    if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
   }
 
   // backward from da of the last layer (the loss seed):
   // dz_l = da_l * act'(z_l) ;  da_{l-1} = dz_l · W_l ;  dW_l = dz_l^T · a_{l-1} ;  db_l = sum dz_l
-  backwardLayer(l: number): void {
+  backwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
     const be = this.backend, L = this.layers[l];
     if (L.dz !== L.da) be.activationBackward(L.dz, L.da, L.z, L.shape.activation);
-    be.linearBackward(l > 0 ? this.layers[l - 1].da : null, L.dw, L.db, L.dz, this.input(l), L.w);
+    const below = l > 0 ? this.layers[l - 1].da : null;
+    be.linearBackward(below, L.dw, L.db, L.dz, this.input(l), L.w, l > 0 ? f32?.[l - 1].da : null, f32?.[l].dw);
   }
 
   dispose(): void {

@@ -1,9 +1,10 @@
 // Turns backend read-backs into the plain-data parts of a RunResult.
 import { HIST_MIN_EXP, type DType, type RawTensorStats } from "../backend/backend.js";
 import type { LayerShape } from "../model/mlp.js";
-import type { LayerStats, MemoryLedger, TensorStats } from "./runResult.js";
+import type { LayerStats, MemoryLedger, TensorRole, TensorStats } from "./runResult.js";
 import type { Net } from "./net.js";
 import type { Policy } from "./policy.js";
+import { ROLES, ROLE_ORDER, slot } from "./slots.js";
 
 export function tensorStats(raw: RawTensorStats, dtype: DType): TensorStats {
   const n = raw.count || 1;
@@ -22,20 +23,23 @@ export function tensorStats(raw: RawTensorStats, dtype: DType): TensorStats {
   };
 }
 
+/** Per-layer statistics from the accumulators of Backend.readStats, one per slot (slots.ts). */
 export function layerStats(raw: RawTensorStats[], shapes: LayerShape[], policy: Policy): LayerStats[] {
-  return shapes.map((s, l) => ({
-    layer: l + 1,
-    name: `layer ${l + 1} (Linear ${s.inputs}→${s.outputs}${s.activation === "linear" ? "" : `, ${s.activation}`})`,
-    inputs: s.inputs,
-    outputs: s.outputs,
-    activation: s.activation,
-    tensors: {
-      weights: tensorStats(raw[l * 4], policy.weights),
-      activations: tensorStats(raw[l * 4 + 1], policy.activations),
-      activationGrads: tensorStats(raw[l * 4 + 2], policy.gradients),
-      weightGrads: tensorStats(raw[l * 4 + 3], policy.gradients),
-    },
-  }));
+  return shapes.map((s, l) => {
+    const tensors = {} as Record<TensorRole, TensorStats>;
+    for (const role of ROLE_ORDER) {
+      const r = ROLES[role];
+      if ("stats" in r) tensors[r.stats] = tensorStats(raw[slot(l, role)], policy[r.dtype]);
+    }
+    return {
+      layer: l + 1,
+      name: `layer ${l + 1} (Linear ${s.inputs}→${s.outputs}${s.activation === "linear" ? "" : `, ${s.activation}`})`,
+      inputs: s.inputs,
+      outputs: s.outputs,
+      activation: s.activation,
+      tensors,
+    };
+  });
 }
 
 export function memoryLedger(net: Net): MemoryLedger {

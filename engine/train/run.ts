@@ -4,20 +4,24 @@ import type { Backend, StepRecord } from "../backend/backend.js";
 import { selectBackend, type BackendChoice } from "../backend/select.js";
 import { parseTrainConfig } from "../config/validate.js";
 import { materialize } from "../data/datasets.js";
-import { initWeights, layerShapes } from "../model/mlp.js";
+import { initWeights } from "../model/mlp.js";
 import { initialScalerState, ruleFromSpec } from "../scaler/lossScaler.js";
 import { BatchOrder } from "./batches.js";
 import { policyFor } from "./policy.js";
-import { layerStats, memoryLedger } from "./results.js";
+import { memoryLedger } from "./results.js";
 import type { RunProgress, RunResult, TrainedModel } from "./runResult.js";
-import { describeTensorId } from "./tensorIds.js";
+import { describeSlot } from "./slots.js";
+import { StepObserver } from "./stepObserver.js";
 import { TrainStep } from "./trainStep.js";
+import { checkMemoryBudget } from "./memoryEstimate.js";
 import { Shadow } from "./shadow.js";
 
 export interface TrainOptions {
   backend?: BackendChoice | Backend;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
+  /** refuse a run whose estimated memory is above this many MiB, before allocating (memoryEstimate.ts) */
+  memoryBudgetMiB?: number;
 }
 
 const now = () => globalThis.performance.now();
@@ -26,23 +30,32 @@ const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 export async function train(configInput: unknown, opts: TrainOptions = {}): Promise<RunResult> {
   const t0 = now();
   const config = parseTrainConfig(configInput);
-  const data = await materialize(config.data);
-  if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
-  if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  // the budget on the chosen backend, before the data or any buffer is made
+  const chosen = await selectBackend(opts.backend ?? "auto");
+  let data: Awaited<ReturnType<typeof materialize>>;
+  try {
+    checkMemoryBudget(config, chosen.backend.info.name, opts.memoryBudgetMiB);
+    data = await materialize(config.data);
+    if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
+    if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  } catch (e) {
+    if (chosen.owned) chosen.backend.destroy();
+    throw e;
+  }
   const rule = ruleFromSpec(config.scaler);
-  const { backend, owned } = await selectBackend(opts.backend ?? "auto");
+  const { backend, owned } = chosen;
   const policy = policyFor(config.precision);
   const steps = config.steps;
-  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
-  const statsInterval = config.statsInterval ?? Math.max(1, Math.floor(steps / 50));
-  const shapes = layerShapes(config.model);
+  const statsInterval = config.statsInterval ?? defaultStatsInterval(steps);
   const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);
+  const observer = new StepObserver(backend, ts.net);
   let shadow: Shadow | null = null; // the fp32 shadow, only with config.shadow (see shadow.ts)
   try {
     if (config.shadow) shadow = await Shadow.create(backend, config, data, initWeights(config.model), maxChunk);
     backend.initStepState(rule, config.scalerState ?? initialScalerState(rule), 0);
-    backend.resetStats(shapes.length * 4);
+    observer.reset();
     const order = new BatchOrder(data.samples, config.seed);
     const perStep = config.batchSize * config.accumulationSteps;
     const records: StepRecord[] = [];
@@ -65,7 +78,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
         if (observe) statsSteps.push(step);
         // the shadow needs the scale this step uses: read before the step, only when it compares
         const scale = shadow && observe ? (await backend.readStepState()).scaler.scale : 1;
-        ts.run(step, i, observe);
+        ts.run(step, i, observe ? observer : null);
         if (shadow) await shadow.step(step, i, observe, ts, scale);
       }
       const recs = await backend.flush();
@@ -84,7 +97,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
     }
     const runMs = now() - tRun;
     const { scaler } = await backend.readStepState();
-    const raw = await backend.readStats();
+    const layers = await observer.read();
     const model = await readModel(ts, config, policy.precision);
     const overflowSteps = records.flatMap((r, i) => (r.overflow ? [i] : []));
     const losses = records.map((r) => r.loss);
@@ -102,11 +115,11 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
       scales: records.map((r) => r.scale),
       overflowSteps,
       skippedSteps: overflowSteps.length,
-      firstNonFinite: records.flatMap((r, i) => (r.firstNonFinite >= 0 ? [{ step: i, ...describeTensorId(r.firstNonFinite) }] : [])),
+      firstNonFinite: records.flatMap((r, i) => (r.firstNonFinite >= 0 ? [{ step: i, ...describeSlot(r.firstNonFinite) }] : [])),
       finalLoss: losses.length ? losses[losses.length - 1] : null,
       gradNorms: records.map((r) => r.gradNorm),
       statsSteps: statsSteps.filter((s) => s < records.length),
-      layers: layerStats(raw, shapes, policy),
+      layers,
       memory: memoryLedger(ts.net),
       timings: { totalMs: now() - t0, setupMs: tRun - t0, stepsPerSecond: records.length / Math.max(1e-9, runMs / 1000) },
       scalerState: scaler,
@@ -118,6 +131,16 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
     shadow?.dispose();
     if (owned) backend.destroy();
   }
+}
+
+/**
+ * Observe every k-th step, k = max(MIN_STATS_INTERVAL, ceil(steps / 50)): about 50
+ * observed steps at most, and never every step of a short run (an observed step costs
+ * more). Step 0 and the last step are always observed (see the loop above).
+ */
+export const MIN_STATS_INTERVAL = 5;
+export function defaultStatsInterval(steps: number): number {
+  return Math.max(MIN_STATS_INTERVAL, Math.ceil(steps / 50));
 }
 
 function padTo(a: Float32Array, n: number): Float32Array {

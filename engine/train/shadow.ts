@@ -14,11 +14,10 @@ import type { Backend } from "../backend/backend.js";
 import { selectBackend } from "../backend/select.js";
 import type { LayerWeights, TrainConfig } from "../config/schema.js";
 import type { Dataset } from "../data/datasets.js";
-import { layerShapes } from "../model/mlp.js";
 import { initialScalerState, ruleFromSpec } from "../scaler/lossScaler.js";
 import { policyFor } from "./policy.js";
-import { layerStats } from "./results.js";
 import type { ShadowReport } from "./runResult.js";
+import { StepObserver } from "./stepObserver.js";
 import { TrainStep } from "./trainStep.js";
 
 export function relativeError(mixed: Float32Array, ref: Float32Array, scale = 1): number {
@@ -49,6 +48,7 @@ export class Shadow {
     private readonly backend: Backend,
     private readonly owned: boolean,
     private readonly ts: TrainStep,
+    private readonly observer: StepObserver,
   ) {
     const L = ts.net.layers.length;
     this.act = Array.from({ length: L }, () => []);
@@ -62,9 +62,10 @@ export class Shadow {
     const cfg: TrainConfig = { ...config, precision: "fp32", scaler: { type: "none" }, shadow: false };
     const rule = ruleFromSpec(cfg.scaler);
     const ts = new TrainStep(backend, cfg, policyFor("fp32"), data, weights, maxChunk);
+    const observer = new StepObserver(backend, ts.net);
     backend.initStepState(rule, initialScalerState(rule), 0);
-    backend.resetStats(ts.net.layers.length * 4);
-    return new Shadow(backend, owned, ts);
+    observer.reset();
+    return new Shadow(backend, owned, ts, observer);
   }
 
   /** The same sample indices the main run just wrote for this chunk. */
@@ -77,7 +78,7 @@ export class Shadow {
    * (`scale`: the loss scale the main step used, read before it ran).
    */
   async step(step: number, chunkStep: number, observe: boolean, main: TrainStep, scale: number): Promise<void> {
-    this.ts.run(step, chunkStep, observe);
+    this.ts.run(step, chunkStep, observe ? this.observer : null);
     if (!observe) return;
     await this.backend.flush(); // the shadow's step log is not needed
     const mb = main.backend, sb = this.backend;
@@ -96,7 +97,7 @@ export class Shadow {
   async report(runSteps: number): Promise<ShadowReport> {
     const keep = this.steps.filter((s) => s < runSteps).length;
     const cut = (xs: number[]) => xs.slice(0, keep);
-    const raw = await this.backend.readStats();
+    const reference = await this.observer.read();
     return {
       steps: cut(this.steps),
       outputError: cut(this.output),
@@ -109,7 +110,7 @@ export class Shadow {
         activationGradErrors: cut(this.actGrad[l]),
         gradientErrors: cut(this.grad[l]),
       })),
-      reference: layerStats(raw, layerShapes(this.ts.config.model), policyFor("fp32")),
+      reference,
     };
   }
 

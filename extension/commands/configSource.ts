@@ -2,8 +2,8 @@
 // one the user picks) and its contents as the engine reads them: unsaved edits count,
 // and the default precision setting fills in a config that names none (as Run Training).
 import * as vscode from "vscode";
-import { parseTrainConfig } from "../../engine/config/validate.js";
-import type { TrainConfig } from "../../engine/config/schema.js";
+import { parseTrainConfig } from "../../engine/index.js";
+import type { TrainConfig } from "../../engine/index.js";
 
 const CONFIG_GLOB = "**/*.mplab.json";
 

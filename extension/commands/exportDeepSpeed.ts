@@ -4,7 +4,7 @@
 // untitled JSON document. What DeepSpeed cannot express goes to a warning and the output
 // channel (the JSON stays plain, so it can be saved as ds_config.json as it is).
 import * as vscode from "vscode";
-import { deepSpeedCaveats, exportDeepSpeed } from "../../engine/export/deepspeed.js";
+import { deepSpeedCaveats, exportDeepSpeed } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import type { ExportOutcome } from "./exportPyTorch.js";
 import { exportSource, showUntitled } from "./exportSource.js";

@@ -3,7 +3,7 @@
 // new untitled Python document. Inline data too large to embed goes to a file beside the
 // script: then the script is saved where the user picks, with its data file next to it.
 import * as vscode from "vscode";
-import { exportPyTorchFiles } from "../../engine/export/pytorch.js";
+import { exportPyTorchFiles } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { exportSource, showUntitled } from "./exportSource.js";
 

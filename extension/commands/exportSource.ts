@@ -1,8 +1,8 @@
 // What the export commands export: the config they were given (explorer or editor
 // menu), else the active editor's *.mplab.json, else the last run the engine finished.
 import * as vscode from "vscode";
-import type { TrainConfig } from "../../engine/config/schema.js";
-import type { RunResult } from "../../engine/train/runResult.js";
+import type { TrainConfig } from "../../engine/index.js";
+import type { RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { configArgOrActive, readConfig } from "./configSource.js";
 

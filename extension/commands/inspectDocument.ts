@@ -1,9 +1,9 @@
 // The document of "Mixed Precision: Inspect Precision": the per-layer table, then the
 // advice of inspect(run) (findings, the recommended scaler and why), then the full
 // plain-text report with the scale windows per tensor. vscode-free, unit-tested.
-import { formatReport } from "../../engine/inspect/formatReport.js";
-import { inspect } from "../../engine/inspect/inspect.js";
-import type { RunResult } from "../../engine/train/runResult.js";
+import { formatReport } from "../../engine/index.js";
+import { inspect } from "../../engine/index.js";
+import type { RunResult } from "../../engine/index.js";
 import { precisionTable } from "./precisionTable.js";
 
 export function inspectDocument(run: RunResult): string {

@@ -1,6 +1,6 @@
 // "Mixed Precision: New Notebook": an untitled *.mpnb notebook with a starter that runs as is.
 import * as vscode from "vscode";
-import { DEFAULT_NOTEBOOK_METADATA } from "../../engine/notebook/format.js";
+import { DEFAULT_NOTEBOOK_METADATA } from "../../engine/host.js";
 import { STARTER_CELLS } from "./starterNotebook.js";
 
 export async function newNotebook(): Promise<vscode.NotebookDocument> {

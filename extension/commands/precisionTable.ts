@@ -1,6 +1,6 @@
 // The per-layer precision table of a run, as Markdown (vscode-free, unit-tested).
-import type { RunResult, TensorRole, TensorStats } from "../../engine/train/runResult.js";
-import { TENSOR_ROLES } from "../../engine/train/runResult.js";
+import type { RunResult, TensorRole, TensorStats } from "../../engine/index.js";
+import { TENSOR_ROLES } from "../../engine/host.js";
 
 const pct = (x: number) => (x === 0 ? "0" : x < 0.0001 ? "<0.01%" : `${(x * 100).toFixed(2)}%`);
 const mag = (x: number | null) => (x === null ? "-" : x.toExponential(2));

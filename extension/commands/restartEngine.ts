@@ -1,7 +1,7 @@
 // "Mixed Precision: Restart Engine": stops what runs, closes the engine page, drops every
 // notebook's variables, and starts a fresh engine page.
 import * as vscode from "vscode";
-import type { BackendInfo } from "../../engine/backend/backend.js";
+import type { BackendInfo } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import type { NotebookController } from "../notebook/controller.js";
 

@@ -4,7 +4,7 @@
 // Returns what happened (the tests and other commands use it).
 import * as vscode from "vscode";
 import { parseTrainConfig } from "../../engine/index.js";
-import type { RunResult } from "../../engine/train/runResult.js";
+import type { RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { UNTRUSTED_MESSAGE } from "../notebook/controller.js";
 
@@ -69,6 +69,7 @@ export async function runTraining(engine: EngineClient, output: vscode.OutputCha
           return await engine.train({ ...config, name: config.name ?? name }, {
             signal: abort.signal,
             chunkSize,
+            memoryBudgetMiB: vscode.workspace.getConfiguration("mplab").get<number>("training.memoryBudget"),
             onProgress: (p) => {
               const pct = (100 * p.step) / Math.max(1, p.totalSteps);
               const loss = p.losses[p.losses.length - 1];

@@ -1,7 +1,7 @@
 // "Mixed Precision: Show Engine": opens the engine panel (starting the engine page when
 // none runs) and resolves with the backend it reported.
 import * as vscode from "vscode";
-import type { BackendInfo } from "../../engine/backend/backend.js";
+import type { BackendInfo } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 
 export async function showEngine(engine: EngineClient): Promise<BackendInfo | undefined> {

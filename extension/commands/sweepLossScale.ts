@@ -7,10 +7,10 @@
 // so the runs appear in the engine panel too.
 import * as vscode from "vscode";
 import type { EngineClient } from "../engineHost/engineClient.js";
-import type { TrainConfig } from "../../engine/config/schema.js";
-import { formatSweep } from "../../engine/inspect/formatTables.js";
-import { applyJsonFix } from "../../engine/inspect/jsonLocate.js";
-import { defaultSweepGrid, sweep, type SweepResult } from "../../engine/inspect/sweep.js";
+import type { TrainConfig } from "../../engine/index.js";
+import { formatSweep } from "../../engine/index.js";
+import { applyJsonFix } from "../../engine/host.js";
+import { defaultSweepGrid, sweep, type SweepResult } from "../../engine/index.js";
 import { minimalEdit } from "../editor/minimalEdit.js";
 import { UNTRUSTED_MESSAGE } from "../notebook/controller.js";
 import { pickConfig, readConfig } from "./configSource.js";
@@ -44,7 +44,7 @@ export async function sweepLossScale(engine: EngineClient, output: vscode.Output
         let reported = 0;
         try {
           return await sweep(config, grid, {
-            run: (c, o) => engine.train(c, o),
+            run: (c, o) => engine.train(c, { ...o, memoryBudgetMiB: vscode.workspace.getConfiguration("mplab").get<number>("training.memoryBudget") }),
             signal: abort.signal,
             onProgress: (p) => {
               const pct = (100 * (p.index + p.step / Math.max(1, p.totalSteps))) / p.total;

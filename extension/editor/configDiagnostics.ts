@@ -5,8 +5,8 @@
 // Validation errors are left to the JSON Schema (contributes.jsonValidation), which
 // reports them on the same fields; Run Training repeats them before it runs.
 import * as vscode from "vscode";
-import { configDiagnostics, type ConfigFix } from "../../engine/inspect/configDiagnostics.js";
-import { locateJsonPath } from "../../engine/inspect/jsonLocate.js";
+import { configDiagnostics, type ConfigFix } from "../../engine/host.js";
+import { locateJsonPath } from "../../engine/host.js";
 import { configInput, isConfigUri } from "../commands/configSource.js";
 import type { LastRuns } from "./lastRuns.js";
 

@@ -2,7 +2,7 @@
 // initScale, a static scale that fits fp16, the recommended scaler) to the config,
 // editing only that value (engine's applyJsonFix, then the smallest replacement).
 import * as vscode from "vscode";
-import { applyJsonFix } from "../../engine/inspect/jsonLocate.js";
+import { applyJsonFix } from "../../engine/host.js";
 import type { ConfigDiagnostics } from "./configDiagnostics.js";
 import { minimalEdit } from "./minimalEdit.js";
 

@@ -2,7 +2,7 @@
 // what the config's Problems warnings are measured against. In memory, per session.
 // (A notebook cell's runs come from the controller's onDidTrainInCell.)
 import * as vscode from "vscode";
-import type { RunResult } from "../../engine/train/runResult.js";
+import type { RunResult } from "../../engine/index.js";
 
 export class LastRuns implements vscode.Disposable {
   private readonly configs = new Map<string, RunResult>();

@@ -2,7 +2,8 @@
 // config: what fp16 and bf16 make of it (value, bits, rounding error, subnormal /
 // underflow / overflow). The logic is the engine's numberAt + describeNumber.
 import * as vscode from "vscode";
-import { describeNumber, formatNumberInfo, numberAt } from "../../engine/inspect/numberInfo.js";
+import { describeNumber, formatNumberInfo } from "../../engine/index.js";
+import { numberAt } from "../../engine/host.js";
 import { insideString } from "./insideString.js";
 
 /** Where the hover applies: JavaScript cells of the notebooks our controller runs, and *.mplab.json files. */

@@ -3,7 +3,7 @@
 // in one line), from the engine's runDiagnostics, placed on the train(...) call that
 // made the run. A cell's entries are replaced when it runs again and go with the cell.
 import * as vscode from "vscode";
-import { runDiagnostics } from "../../engine/inspect/configDiagnostics.js";
+import { runDiagnostics } from "../../engine/host.js";
 import type { CellTraining, NotebookController } from "../notebook/controller.js";
 import { DIAGNOSTIC_SOURCE } from "./configDiagnostics.js";
 import { trainCallFor } from "./trainCalls.js";

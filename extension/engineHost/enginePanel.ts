@@ -4,7 +4,7 @@
 // EnginePanel for the next run.
 import { existsSync } from "node:fs";
 import * as vscode from "vscode";
-import { encodeMessage, parsePageMessage, ProtocolError, type HostMessage, type PageMessage } from "../../engine/protocol.js";
+import { encodeMessage, parsePageMessage, ProtocolError, type HostMessage, type PageMessage } from "../../engine/host.js";
 import { engineHtml, makeNonce } from "./html.js";
 
 export const ENGINE_VIEW_TYPE = "mplab.engine";
@@ -22,7 +22,7 @@ export class EnginePanel {
   private readonly subscriptions: vscode.Disposable[] = [];
   private closed = false;
 
-  constructor(extensionUri: vscode.Uri, backend: "auto" | "webgpu" | "cpu", private readonly events: EnginePanelEvents) {
+  constructor(extensionUri: vscode.Uri, backend: "auto" | "webgpu" | "wasm" | "cpu", private readonly events: EnginePanelEvents) {
     const root = vscode.Uri.joinPath(extensionUri, "dist", "webview");
     this.panel = vscode.window.createWebviewPanel(
       ENGINE_VIEW_TYPE,

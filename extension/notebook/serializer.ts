@@ -5,7 +5,7 @@
 // A file that fails to parse throws: VS Code then shows the error instead of an empty
 // notebook that a save would write over the user's data.
 import * as vscode from "vscode";
-import { isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/notebook/format.js";
+import { isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/host.js";
 
 const ERROR_MIME = "application/vnd.code.notebook.error";
 const STDOUT_MIME = "application/vnd.code.notebook.stdout";

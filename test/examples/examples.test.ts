@@ -6,9 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseNotebook, type NbNotebook } from "../../engine/notebook/format.js";
-import { COMPARISON_MIME, type Comparison } from "../../engine/inspect/compare.js";
-import { PRECISION_REPORT_MIME, type PrecisionReport } from "../../engine/inspect/report.js";
-import { RUN_RESULT_MIME, type RunResult } from "../../engine/train/runResult.js";
+import { COMPARISON_MIME, comparisonSchema, type Comparison } from "../../engine/inspect/comparison.js";
+import { PRECISION_REPORT_MIME, precisionReportSchema, type PrecisionReport } from "../../engine/inspect/report.js";
+import { SWEEP_MIME, sweepResultSchema } from "../../engine/inspect/sweepResult.js";
+import { parsePayload } from "../../engine/payload/parse.js";
+import { RUN_RESULT_MIME, runResultSchema, type RunResult } from "../../engine/train/runResult.js";
 import { roundToGrid } from "../engine/numerics/reference.js";
 import { ensureCli, mplab } from "../helpers/mplabCli.js";
 
@@ -45,14 +47,16 @@ function runExample(name: string): Executed {
         assert.equal(o.name, "stdout", `${name} cell ${i + 1} wrote to stderr: ${o.text}`);
         result.stdout += o.text;
       } else if (o.output_type === "execute_result" || o.output_type === "display_data") {
-        const run = o.data[RUN_RESULT_MIME] as RunResult | undefined;
+        // what `mplab run` saved reads back as the engine's payloads (the renderer's check)
+        const run = o.data[RUN_RESULT_MIME] === undefined ? undefined : parsePayload(runResultSchema, o.data[RUN_RESULT_MIME], `${name} cell ${i + 1}`);
         if (run) {
           assert.equal(run.status, "completed");
           assert.ok(run.name && !result.runs.has(run.name), `run names are unique: ${run.name}`);
           result.runs.set(run.name, run);
         }
-        if (o.data[COMPARISON_MIME]) result.comparisons.push(o.data[COMPARISON_MIME] as Comparison);
-        if (o.data[PRECISION_REPORT_MIME]) result.reports.push(o.data[PRECISION_REPORT_MIME] as PrecisionReport);
+        if (o.data[COMPARISON_MIME]) result.comparisons.push(parsePayload(comparisonSchema, o.data[COMPARISON_MIME], `${name} cell ${i + 1}`));
+        if (o.data[PRECISION_REPORT_MIME]) result.reports.push(parsePayload(precisionReportSchema, o.data[PRECISION_REPORT_MIME], `${name} cell ${i + 1}`));
+        if (o.data[SWEEP_MIME]) parsePayload(sweepResultSchema, o.data[SWEEP_MIME], `${name} cell ${i + 1}`);
         result.values.push(String(o.data["text/plain"]));
       }
     }

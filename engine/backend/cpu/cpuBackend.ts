@@ -88,35 +88,40 @@ export function createCpuBackend(note?: string): Backend {
       }
     },
 
-    // out[B,O] = x[B,I] · w[O,I]^T + b[O]
-    linearForward(out, x, w, b) {
+    // out[B,O] = x[B,I] · w[O,I]^T + b[O]   (out32: the same sums in f32)
+    linearForward(out, x, w, b, out32) {
       const [B, I] = x.shape, O = w.shape[0];
       check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
-      const o = d(out), xs = d(x), ws = d(w), bs = d(b);
+      check(!out32 || (out32.dtype === "f32" && out32.size === out.size), "linearForward: out32 must be an f32 tensor of out's size");
+      const o = d(out), xs = d(x), ws = d(w), bs = d(b), o32 = out32 ? d(out32) : null;
       for (let r = 0; r < B; r++) {
         for (let j = 0; j < O; j++) {
           let acc = bs[j];
           for (let k = 0; k < I; k++) acc += xs[r * I + k] * ws[j * I + k];
           o[r * O + j] = round(out as CpuTensor, acc);
+          if (o32) o32[r * O + j] = Math.fround(acc);
         }
       }
     },
-    // dx[B,I] = dout[B,O] · w[O,I];  dw[O,I] = dout^T · x;  db[O] = sum_B dout
-    linearBackward(dx, dw, db, dout, x, w) {
+    // dx[B,I] = dout[B,O] · w[O,I];  dw[O,I] = dout^T · x;  db[O] = sum_B dout   (dx32, dw32: in f32)
+    linearBackward(dx, dw, db, dout, x, w, dx32, dw32) {
       const [B, I] = x.shape, O = w.shape[0];
       check(dout.shape[0] === B && dout.shape[1] === O && dw.size === O * I && db.size === O, "linearBackward: shape mismatch");
+      check(!dx32 || !dx || (dx32.dtype === "f32" && dx32.size === dx.size), "linearBackward: dx32 must be an f32 tensor of dx's size");
+      check(!dw32 || (dw32.dtype === "f32" && dw32.size === dw.size), "linearBackward: dw32 must be an f32 tensor of dw's size");
       const g = d(dout), xs = d(x), ws = d(w);
       if (dx) {
-        const dxs = d(dx);
+        const dxs = d(dx), dx32s = dx32 ? d(dx32) : null;
         for (let r = 0; r < B; r++) {
           for (let k = 0; k < I; k++) {
             let acc = 0;
             for (let j = 0; j < O; j++) acc += g[r * O + j] * ws[j * I + k];
             dxs[r * I + k] = round(dx as CpuTensor, acc);
+            if (dx32s) dx32s[r * I + k] = Math.fround(acc);
           }
         }
       }
-      const dws = d(dw), dbs = d(db);
+      const dws = d(dw), dbs = d(db), dw32s = dw32 ? d(dw32) : null;
       for (let j = 0; j < O; j++) {
         let accB = 0;
         for (let r = 0; r < B; r++) accB += g[r * O + j];
@@ -125,6 +130,7 @@ export function createCpuBackend(note?: string): Backend {
           let acc = 0;
           for (let r = 0; r < B; r++) acc += g[r * O + j] * xs[r * I + k];
           dws[j * I + k] = round(dw as CpuTensor, acc);
+          if (dw32s) dw32s[j * I + k] = Math.fround(acc);
         }
       }
     },
@@ -137,14 +143,17 @@ export function createCpuBackend(note?: string): Backend {
       for (let i = 0; i < xs.length; i++) o[i] = round(dx as CpuTensor, g[i] * activateGrad(act, xs[i]));
     },
 
-    mseLoss(seed, yhat, y, weight, addToLoss = true) {
+    mseLoss(seed, yhat, y, weight, addToLoss = true, seed32) {
       check(yhat.size === y.size && seed.size === y.size, "mseLoss: size mismatch");
-      const p = d(yhat), t = d(y), s = d(seed), n = y.size;
+      check(!seed32 || (seed32.dtype === "f32" && seed32.size === seed.size), "mseLoss: seed32 must be an f32 tensor of seed's size");
+      const p = d(yhat), t = d(y), s = d(seed), s32 = seed32 ? d(seed32) : null, n = y.size;
       let sum = 0;
       for (let i = 0; i < n; i++) {
         const diff = p[i] - t[i];
         sum += diff * diff;
-        s[i] = round(seed as CpuTensor, ((2 * diff) / n) * weight * scaleUsed);
+        const v = ((2 * diff) / n) * weight * scaleUsed;
+        s[i] = round(seed as CpuTensor, v);
+        if (s32) s32[i] = Math.fround(v);
       }
       if (addToLoss) loss += Math.fround(weight * Math.fround(sum / n));
     },

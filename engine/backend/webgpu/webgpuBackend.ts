@@ -203,24 +203,27 @@ class WebGpu implements WebGpuBackend {
   }
 
   // ---- layers -------------------------------------------------------------
-  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor): void {
+  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor): void {
     const [B, I] = x.shape, O = w.shape[0];
     this.check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
-    this.matmul(out, this.buf(x), x.dtype, this.buf(w), w.dtype, b, B, O, I);
+    this.checkF32(out32, out, "linearForward: out32");
+    this.matmul(out, out32, this.buf(x), x.dtype, this.buf(w), w.dtype, b, B, O, I);
   }
 
-  linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor): void {
+  linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor, dx32?: Tensor | null, dw32?: Tensor | null): void {
     const [B, I] = x.shape, O = w.shape[0];
     this.check(dout.shape[0] === B && dout.shape[1] === O && dw.size === O * I && db.size === O && (!dx || dx.size === B * I), "linearBackward: shape mismatch");
+    if (dx) this.checkF32(dx32, dx, "linearBackward: dx32");
+    this.checkF32(dw32, dw, "linearBackward: dw32");
     // Every product as A·B^T on exact fp32 transposes: the one fast matmul kernel.
     if (dx) {
       const wT = this.transpose(w, O, I); // [I, O]
-      this.matmul(dx, this.buf(dout), dout.dtype, wT, "f32", null, B, I, O);
+      this.matmul(dx, dx32, this.buf(dout), dout.dtype, wT, "f32", null, B, I, O);
       this.pool.release(wT);
     }
     const doutT = this.transpose(dout, B, O); // [O, B]
     const xT = this.transpose(x, B, I); // [I, B]
-    this.matmul(dw, doutT, "f32", xT, "f32", null, O, I, B);
+    this.matmul(dw, dw32, doutT, "f32", xT, "f32", null, O, I, B);
     this.pool.release(doutT);
     this.pool.release(xT);
     this.run("columnSum", { DT_SRC: DT_CODE[dout.dtype], DT_OUT: DT_CODE[db.dtype] }, [this.buf(dout), this.buf(db)], [B, O], this.groups(wordCount(db.dtype, O)));
@@ -239,13 +242,14 @@ class WebGpu implements WebGpuBackend {
   }
 
   // ---- loss -----------------------------------------------------------------
-  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss = true): void {
+  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss = true, seed32?: Tensor): void {
     this.check(yhat.size === y.size && seed.size === y.size, "mseLoss: size mismatch");
+    this.checkF32(seed32, seed, "mseLoss: seed32");
     const n = y.size;
     const threads = this.threads(wordCount(seed.dtype, n), 16, 16384);
     const partials = this.pool.acquire(threads * 4, "loss partial sums");
-    this.run("mseLoss", { DT_YHAT: DT_CODE[yhat.dtype], DT_Y: DT_CODE[y.dtype], DT_SEED: DT_CODE[seed.dtype] },
-      [this.state, this.buf(yhat), this.buf(y), this.buf(seed), partials], [n, threads, { f: weight }], [Math.ceil(threads / 64)]);
+    this.run("mseLoss", { DT_YHAT: DT_CODE[yhat.dtype], DT_Y: DT_CODE[y.dtype], DT_SEED: DT_CODE[seed.dtype], HAS_SEED32: !!seed32 },
+      [this.state, this.buf(yhat), this.buf(y), this.buf(seed), partials, seed32 ? this.buf(seed32) : this.dummy], [n, threads, { f: weight }], [Math.ceil(threads / 64)]);
     if (addToLoss) this.run("reduceInto", { FIELD: 0 }, [this.state, partials], [threads, { f: n }, { f: weight }], [1]);
     this.pool.release(partials);
   }
@@ -337,18 +341,21 @@ class WebGpu implements WebGpuBackend {
   }
 
   // ---- helpers --------------------------------------------------------------
-  private matmul(out: Tensor, a: GPUBuffer, aType: DType, b: GPUBuffer, bType: DType, bias: Tensor | null, M: number, N: number, K: number): void {
+  /** out = A·B^T (+ bias) rounded to out.dtype; out32 (optional, f32): the same unrounded. */
+  private matmul(out: Tensor, out32: Tensor | null | undefined, a: GPUBuffer, aType: DType, b: GPUBuffer, bType: DType, bias: Tensor | null, M: number, N: number, K: number): void {
     // f16/bf16 operands are decoded (exactly) into f32 scratch first: see matmulNT.wgsl.
     const a32 = aType === "f32" ? a : this.decodeToF32(a, aType, M * K);
     const b32 = bType === "f32" ? b : this.decodeToF32(b, bType, N * K);
-    // A packed C needs whole words per invocation (N even); else compute in f32 and cast.
+    // A packed C needs whole words per invocation (N even); else compute in f32 (out32
+    // when there is one) and cast.
     const direct = out.dtype === "f32" || N % 2 === 0;
-    const c = direct ? this.buf(out) : this.pool.acquire(M * N * 4, "matmul f32 result");
-    this.run("matmulNT", { DT_C: direct ? DT_CODE[out.dtype] : 0, DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 4 === 0 },
-      [a32, b32, bias ? this.buf(bias) : a32, c], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
+    const c = direct ? this.buf(out) : out32 ? this.buf(out32) : this.pool.acquire(M * N * 4, "matmul f32 result");
+    const c32 = direct && out32 ? this.buf(out32) : null;
+    this.run("matmulNT", { DT_C: direct ? DT_CODE[out.dtype] : 0, DT_BIAS: bias ? DT_CODE[bias.dtype] : 0, HAS_BIAS: !!bias, VEC: K % 4 === 0, HAS_C32: !!c32 },
+      [a32, b32, bias ? this.buf(bias) : a32, c, c32 ?? this.dummy], [M, N, K], [Math.ceil(N / 32), Math.ceil(M / 32)]);
     if (!direct) {
       this.run("cast", { DT_X: 0, DT_OUT: DT_CODE[out.dtype] }, [c, this.buf(out)], [out.size], this.groups(wordCount(out.dtype, out.size)));
-      this.pool.release(c);
+      if (!out32) this.pool.release(c);
     }
     if (a32 !== a) this.pool.release(a32);
     if (b32 !== b) this.pool.release(b32);
@@ -397,6 +404,11 @@ class WebGpu implements WebGpuBackend {
     if (!g.buffer) throw new Error("webgpu backend: a tensor from another backend was passed");
     if (g.disposed) throw new Error(`webgpu backend: use of a disposed tensor of shape [${t.shape.join(", ")}]`);
     return g.buffer;
+  }
+
+  /** An optional fp32 output must be an f32 tensor of its rounded twin's size. */
+  private checkF32(t: Tensor | null | undefined, twin: Tensor, what: string): void {
+    this.check(!t || (t.dtype === "f32" && t.size === twin.size), `${what} must be an f32 tensor of ${twin.size} values`);
   }
 
   private check(cond: boolean, what: string): void {

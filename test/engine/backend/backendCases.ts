@@ -93,18 +93,18 @@ function cases(): BackendCase[] {
     for (const [B, I, O] of [[6, 16, 12], [5, 7, 3], [33, 24, 10]]) {
       add(`linearForward ${dt} [${B},${I}]·[${O},${I}]^T`, (b) => session(b, 1, async (mk) => {
         const x = mk([B, I], dt, uniform(B * I, -2, 2, 3)), w = mk([O, I], dt, uniform(O * I, -1, 1, 4));
-        const bias = mk([O], dt, uniform(O, -1, 1, 5)), z = mk([B, O], dt);
-        b.linearForward(z, x, w, bias);
-        return { z: await out(b, z) };
+        const bias = mk([O], dt, uniform(O, -1, 1, 5)), z = mk([B, O], dt), z32 = mk([B, O], "f32");
+        b.linearForward(z, x, w, bias, z32); // z32: the same sums before the cast
+        return { z: await out(b, z), z32: await out(b, z32) };
       }));
       add(`linearBackward ${dt} B=${B} I=${I} O=${O}`, (b) => session(b, 1, async (mk) => {
         const x = mk([B, I], dt, uniform(B * I, -2, 2, 6)), w = mk([O, I], dt, uniform(O * I, -1, 1, 7));
         const dout = mk([B, O], dt, uniform(B * O, -1, 1, 8));
-        const dx = mk([B, I], dt), dw = mk([O, I], dt), db = mk([O], dt);
-        b.linearBackward(dx, dw, db, dout, x, w);
+        const dx = mk([B, I], dt), dw = mk([O, I], dt), db = mk([O], dt), dx32 = mk([B, I], "f32"), dw32 = mk([O, I], "f32");
+        b.linearBackward(dx, dw, db, dout, x, w, dx32, dw32);
         const dw2 = mk([O, I], "f32"), db2 = mk([O], "f32");
         b.linearBackward(null, dw2, db2, dout, x, w); // first layer: no dx
-        return { dx: await out(b, dx), dw: await out(b, dw), db: await out(b, db), dwF32: await out(b, dw2), dbF32: await out(b, db2) };
+        return { dx: await out(b, dx), dw: await out(b, dw), db: await out(b, db), dx32: await out(b, dx32), dw32: await out(b, dw32), dwF32: await out(b, dw2), dbF32: await out(b, db2) };
       }));
     }
     add(`linearForward ${dt} inputs into an f32 output`, (b) => session(b, 1, async (mk) => {
@@ -127,12 +127,12 @@ function cases(): BackendCase[] {
 
     add(`mseLoss seed in ${dt} at scale 1024, weight 0.5`, (b) => session(b, 1024, async (mk) => {
       const yhat = mk([8, 3], dt, uniform(24, -2, 2, 14)), y = mk([8, 3], "f32", uniform(24, -2, 2, 15));
-      const seed = mk([8, 3], dt), seed2 = mk([8, 3], "f32");
+      const seed = mk([8, 3], dt), seed2 = mk([8, 3], "f32"), seed32 = mk([8, 3], "f32");
       const r = await oneStep(b, () => {
-        b.mseLoss(seed, yhat, y, 0.5);
+        b.mseLoss(seed, yhat, y, 0.5, true, seed32);
         b.mseLoss(seed2, yhat, y, 0.5, false); // seed only: the loss is not counted twice
       });
-      return { seed: await out(b, seed), seedF32: await out(b, seed2), ...record(r) };
+      return { seed: await out(b, seed), seedF32: await out(b, seed2), seed32: await out(b, seed32), ...record(r) };
     }));
 
     add(`unscaleCheck ${dt}: two micro-batches accumulate in fp32, grad norm`, (b) => session(b, 256, async (mk) => {

@@ -107,7 +107,7 @@ test("Ctrl-C cancels the run: a partial summary, exit 130", async () => {
 
 test("a bad config exits 1 naming the field's JSON path", () => {
   const cases: [unknown, RegExp][] = [
-    [{ ...tiny, batchSize: 0 }, /batchSize must be a positive integer, got 0/],
+    [{ ...tiny, batchSize: 0 }, /batchSize must be an integer from 1 to 1000000, got 0/],
     [{ ...tiny, model: { ...tiny.model, hidden: [8, -1] } }, /model\.hidden\[1\]/],
     [{ ...tiny, scaler: { type: "dynamic", backoffFactor: 1.5 } }, /scaler\.backoffFactor must be in \(0, 1\), got 1\.5/],
     [{ ...tiny, data: { ...tiny.data, inputs: 3 } }, /data\.inputs/],

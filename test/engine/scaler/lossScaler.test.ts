@@ -241,9 +241,9 @@ test("bad specs name the field and what is allowed", () => {
     [() => dyn({ preset: "deepspeed", zeroStage: 4 }), "scaler.zeroStage must be 0, 1, 2 or 3, got 4"],
     [() => dyn({ preset: "deepspeed", zeroStage: 1.5 }), "scaler.zeroStage must be 0, 1, 2 or 3, got 1.5"],
     [() => dyn({ preset: "deepspeed", zeroStage: 1, consecutiveHysteresis: "yes" as never }), 'scaler.consecutiveHysteresis must be true or false, got "yes"'],
-    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= scaler.maxScale"],
-    [() => staticScaler(0), "scaler.scale must be > 0, got 0"],
-    [() => staticScaler(Infinity), "scaler.scale must be a positive number, got Infinity"],
+    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= maxScale (5), got 10"],
+    [() => staticScaler(0), "scaler.scale must be a finite number > 0, got 0"],
+    [() => staticScaler(Infinity), "scaler.scale must be a finite number > 0, got Infinity"],
     [() => createScaler({ type: "adaptive" } as never), 'scaler.type must be one of "none", "static", "dynamic", got "adaptive"'],
   ];
   for (const [f, msg] of cases) {

@@ -11,11 +11,13 @@
 // each row is read as vec4s, 4 values a step; otherwise value by value. Rows and
 // columns past the edge are clamped on load and skipped on store. A packed C needs N
 // even (the host uses an f32 C and a cast otherwise), so that the two halves of every
-// word belong to one invocation.
+// word belong to one invocation. With HAS_C32 the same sums are also stored unrounded
+// in c32 (f32): the statistics' values before the cast, at no second product.
 override DT_C: u32;
 override DT_BIAS: u32 = 0u;
 override HAS_BIAS: bool;
 override VEC: bool;
+override HAS_C32: bool = false;
 
 struct Params { M: u32, N: u32, K: u32 }
 @group(0) @binding(0) var<uniform> u: Params;
@@ -23,6 +25,7 @@ struct Params { M: u32, N: u32, K: u32 }
 @group(0) @binding(2) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read> bias: array<u32>;
 @group(0) @binding(4) var<storage, read_write> c: array<u32>;
+@group(0) @binding(5) var<storage, read_write> c32: array<f32>;
 
 fn loadA1(e: u32) -> f32 { return a[e >> 2u][e & 3u]; }
 fn loadB1(e: u32) -> f32 { return b[e >> 2u][e & 3u]; }
@@ -36,6 +39,12 @@ fn biasAt(n: u32) -> f32 {
 fn storeRow(m: u32, n0: u32, v: vec4<f32>) {
   if (m >= u.M) { return; }
   let base = m * u.N + n0;
+  if (HAS_C32) {
+    c32[base] = v.x;
+    if (n0 + 1u < u.N) { c32[base + 1u] = v.y; }
+    if (n0 + 2u < u.N) { c32[base + 2u] = v.z; }
+    if (n0 + 3u < u.N) { c32[base + 3u] = v.w; }
+  }
   if (DT_C == DT_F32) {
     c[base] = bitcast<u32>(v.x);
     if (n0 + 1u < u.N) { c[base + 1u] = bitcast<u32>(v.y); }

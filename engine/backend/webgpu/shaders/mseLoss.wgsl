@@ -2,9 +2,11 @@
 // invocation's partial sum of (yhat - y)^2 into partials[t]; reduceInto.wgsl then adds
 // weight * sum / n to the step's loss (two dispatches: no float atomics in WGSL, and a
 // fixed summation order keeps runs deterministic). Grid-stride over seed words.
+// With HAS_SEED32 the seed is also stored unrounded in seed32 (f32).
 override DT_YHAT: u32;
 override DT_Y: u32;
 override DT_SEED: u32;
+override HAS_SEED32: bool = false;
 
 struct Params { n: u32, threads: u32, weight: f32 }
 @group(0) @binding(0) var<uniform> u: Params;
@@ -13,13 +15,16 @@ struct Params { n: u32, threads: u32, weight: f32 }
 @group(0) @binding(3) var<storage, read> y: array<u32>;
 @group(0) @binding(4) var<storage, read_write> seed: array<u32>;
 @group(0) @binding(5) var<storage, read_write> partials: array<f32>;
+@group(0) @binding(6) var<storage, read_write> seed32: array<f32>;
 
 var<private> sq: f32 = 0.0;
 
 fn value(i: u32) -> f32 {
   let d = decode(DT_YHAT, yhat[word_of(DT_YHAT, i)], i) - decode(DT_Y, y[word_of(DT_Y, i)], i);
   sq += d * d;
-  return ((2.0 * d) / f32(u.n)) * u.weight * st.scaleUsed;
+  let v = ((2.0 * d) / f32(u.n)) * u.weight * st.scaleUsed;
+  if (HAS_SEED32) { seed32[i] = v; }
+  return v;
 }
 
 @compute @workgroup_size(64)

@@ -46,9 +46,9 @@ test("a chunk of training steps runs with one read-back, and no pipeline is made
   gpu.initStepState(SCALER_PRESETS.pytorch, initialScalerState(SCALER_PRESETS.pytorch), 0);
   gpu.resetStats(4);
   gpu.write(ts.idx, Float32Array.from({ length: 12 * 16 }, (_, i) => (i * 7) % 64));
-  ts.run(0, 0, false);
+  ts.run(0, 0, null);
   const first = gpu.counters();
-  for (let s = 1; s < 12; s++) ts.run(s, s, false);
+  for (let s = 1; s < 12; s++) ts.run(s, s, null);
   const before = gpu.counters();
   assert.equal(before.readBacks, first.readBacks, "no read-back inside the chunk");
   assert.equal(before.pipelines, first.pipelines, "no pipeline made after the first step");
