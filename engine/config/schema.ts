@@ -201,9 +201,24 @@ export const dataSpecSchema = z.discriminatedUnion(
   { error: 'data.type must be one of "teacher", "sine", "arrays", "csv"' },
 );
 
-export const precisionSchema = z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16"], {
-  error: 'precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16"',
+export const precisionSchema = z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"], {
+  error: 'precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"',
 });
+
+/** The fp8 recipe of precision "mixed-fp8" (engine/numerics/fp8Scaling.ts); defaults are Transformer Engine's DelayedScaling. */
+export const fp8RecipeSchema = z
+  .object({
+    recipe: z.enum(["delayed", "current", "block"], { error: 'fp8.recipe must be one of "delayed", "current", "block"' }).default("delayed")
+      .describe("delayed: scale from the amax history (TE DelayedScaling); current: from the tensor's own amax; block: MX, a power-of-two scale per 32 values"),
+    format: z.enum(["hybrid", "e4m3"], { error: 'fp8.format must be one of "hybrid", "e4m3"' }).default("hybrid")
+      .describe("hybrid: E4M3 forward, E5M2 gradients (TE Format.HYBRID); e4m3: E4M3 everywhere (TE Format.E4M3)"),
+    margin: z.number({ error: "margin must be an integer in 0..32" }).int({ error: "margin must be an integer in 0..32" }).min(0, { error: "margin must be an integer in 0..32" }).max(32, { error: "margin must be an integer in 0..32" }).default(0),
+    amaxHistoryLen: posInt("amaxHistoryLen").max(100_000).default(1024),
+    amaxComputeAlgo: z.enum(["max", "most_recent"], { error: 'amaxComputeAlgo must be one of "max", "most_recent"' }).default("max"),
+    saturate: z.boolean({ error: "saturate must be true or false" }).default(true).describe("out-of-range values become ±max (true, as TE casts) or NaN / Inf (false)"),
+  })
+  .strict()
+  .describe("fp8 scaling: used when precision is mixed-fp8");
 
 export const trainConfigSchema = strict({
     $schema: z.string().optional(),
@@ -213,6 +228,7 @@ export const trainConfigSchema = strict({
     scaler: scalerSpecSchema.default({ type: "dynamic", preset: "pytorch" }),
     data: dataSpecSchema,
     precision: precisionSchema.default("mixed-fp16"),
+    fp8: fp8RecipeSchema.optional().describe("the fp8 recipe of precision mixed-fp8 (default: delayed scaling, hybrid formats, as Transformer Engine)"),
     optimizer: optimizerSpecSchema.default({ type: "adam", lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }),
     steps: posInt("steps", 10_000_000),
     batchSize: posInt("batchSize", 1_000_000),
@@ -244,5 +260,6 @@ export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
 export type DataSpec = z.infer<typeof dataSpecSchema>;
 export type DataSpecInput = z.input<typeof dataSpecSchema>;
 export type Precision = z.infer<typeof precisionSchema>;
+export type Fp8Recipe = z.infer<typeof fp8RecipeSchema>;
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { precisionSchema, scalerSpecSchema } from "../config/schema.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
 import { tensorRoleSchema } from "../train/runResult.js";
+import { fp8InspectionSchema } from "./fp8Inspection.js";
 
 export const PRECISION_REPORT_MIME = "application/vnd.mplab.report+json";
 
@@ -88,5 +89,7 @@ export const precisionReportSchema = z.object({
   masterWeights: z.object({ needed: z.boolean(), layers: z.array(masterWeightsLayerSchema), how: z.string() }),
   recommendation: scalerAdviceSchema,
   findings: z.array(z.string()),
+  /** mixed-fp8 runs: each fp8 tensor's scales and losses, the one that hurts, what to change (fp8Inspect.ts) */
+  fp8: fp8InspectionSchema.optional(),
 });
 export type PrecisionReport = z.infer<typeof precisionReportSchema>;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { BackendInfo, ScalerState } from "../backend/backend.js";
 import { layerWeightsSchema, mlpSpecSchema, precisionSchema, trainConfigSchema } from "../config/schema.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
+import { fp8ReportSchema } from "./fp8Report.js";
 
 export const RUN_RESULT_MIME = "application/vnd.mplab.run+json";
 /**
@@ -144,6 +145,8 @@ export const runResultSchema = z.object({
   scalerState: scalerStateSchema,
   model: trainedModelSchema,
   shadow: shadowReportSchema.optional(),
+  /** mixed-fp8 only: the recipe and, per fp8 tensor, its scales, amax and saturated / flushed shares */
+  fp8: fp8ReportSchema.optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -5,6 +5,7 @@
 // overflow, scaler) is plain JS shared with the reference's rules.
 import type { Activation, AdamParams, Backend, BackendInfo, DType, RawTensorStats, ScalerRule, ScalerState, SgdParams, StepRecord, Tensor } from "../backend.js";
 import { subnormalLimit } from "../../numerics/dtype.js";
+import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { emptyStats } from "../cpu/cpuStats.js";
 import { K_BLOCK, instantiateKernels } from "./wasmKernels.js";
@@ -155,6 +156,14 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     cast(out, x) {
       check(out.size === x.size, "cast: size mismatch");
       k.cast(p(out), p(x), x.size, mode(out));
+    },
+    quantizeFp8(out, x, cast, record, slot) {
+      // the CPU reference's exact fp8 path, on views of the wasm heap (no SIMD kernel yet)
+      check(out.dtype === "f32" && out.size === x.size, "quantizeFp8: out must be an f32 tensor of x's size");
+      check(record.dtype === "f32" && Number.isInteger(slot) && slot >= 0 && (slot + 1) * FP8_RECORD_WORDS <= record.size, `quantizeFp8: slot ${slot} outside the record tensor`);
+      const view = (t: Tensor) => new Float32Array(heap.memory.buffer, p(t), t.size);
+      const r = quantizeFp8(view(out), view(x), cast);
+      view(record).set([r.amax, r.scale, r.saturated, r.flushed], slot * FP8_RECORD_WORDS);
     },
     unscaleCheck(g32, g, accumulate, lastMicroBatch, tensorId) {
       check(g32.size === g.size && g32.dtype === "f32", "unscaleCheck: g32 must be an f32 tensor of g's size");

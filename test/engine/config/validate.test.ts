@@ -18,7 +18,7 @@ async function refuses(config: unknown, pattern: RegExp) {
 test("batchSize 0 names the field and the allowed range", () => refuses({ ...ok, batchSize: 0 }, /^batchSize must be an integer from 1 to 1000000, got 0$/));
 test("a fractional steps count", () => refuses({ ...ok, steps: 2.5 }, /steps must be an integer from 1 to 10000000, got 2.5/));
 test("backoffFactor outside (0, 1)", () => refuses({ ...ok, scaler: { type: "dynamic", backoffFactor: 1.5 } }, /scaler.backoffFactor must be in \(0, 1\), got 1.5/));
-test("an unknown precision lists the allowed ones", () => refuses({ ...ok, precision: "fp8" }, /precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", got "fp8"/));
+test("an unknown precision lists the allowed ones", () => refuses({ ...ok, precision: "fp8" }, /precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8", got "fp8"/));
 test("an unknown scaler preset", () => refuses({ ...ok, scaler: { type: "dynamic", preset: "jax" } }, /scaler.preset must be one of/));
 test("a missing model is required", () => refuses({ ...ok, model: undefined }, /model is required/));
 test("a model whose inputs differ from the data's", () => refuses({ ...ok, model: { type: "mlp", inputs: 3, outputs: 1 } }, /data.inputs is 2 but model.inputs is 3/));
