@@ -96,6 +96,10 @@ test("the script carries the run's settings: autocast dtype, scaler, optimizer, 
   assert.match(f16, /torch\.amp\.GradScaler: fp32 scale, growth only if finite/);
 });
 
+test("mixed-fp8 is refused with what to do instead", () => {
+  assert.throws(() => exportPyTorch(cfg({ precision: "mixed-fp8" })), /precision "mixed-fp8" has no PyTorch script/);
+});
+
 const hasNumpy = python(["-c", "import numpy"]).status === 0;
 
 // run a function of an exported script with torch stubbed out; returns its JSON
