@@ -109,6 +109,14 @@ test("mixed-fp16, deepspeed zeroStage 1 at its floor: the script stops with Deep
   assert.match(r.trace.error!, new RegExp(`^step ${run.steps - 1}: Current loss scale already at minimum`));
 });
 
+test("pure fp16 (no master weights), deepspeed zeroStage 1: the same skipped steps and scales", async () => {
+  const c: TrainConfigInput = { ...base, precision: "fp16", scaler: { type: "dynamic", preset: "deepspeed", zeroStage: 1, ...overflowing }, optimizer: { type: "sgd", lr: 0.05 } };
+  const run = await ours(c);
+  assert.ok(run.skippedSteps > 2);
+  // torch's SGD updates fp16 parameters in fp16 arithmetic, ours in fp32 rounded once: losses to ~1e-4
+  assertSameRun(runScript(c).trace, run, 2e-3, "pure fp16");
+});
+
 test("mixed-bf16: losses within 1e-5", async () => {
   const c: TrainConfigInput = { ...base, precision: "mixed-bf16", optimizer: { type: "sgd", lr: 0.05 } };
   assertSameRun(runScript(c).trace, await ours(c), 1e-5, "bf16");
