@@ -183,6 +183,8 @@ describe("Editor: commands", () => {
     assert.equal(ds.fp16.initial_scale_power, 16);
     assert.equal(ds.fp16.loss_scale_window, 2000);
     for (const k of ["hysteresis", "min_loss_scale"]) assert.ok(k in ds.fp16, `fp16.${k}`);
+    assert.equal(ds.fp16.min_loss_scale, 1, "DeepSpeed 0.19 refuses a floor of 0: the pytorch preset's none becomes 1");
+    assert.deepEqual(ds.zero_optimization, { stage: 0 });
   });
 
   it("Inspect Precision shows inspect()'s advice for the last run", async () => {
