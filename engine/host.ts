@@ -10,6 +10,7 @@ export { createInProcessSession, type InProcessSessionOptions } from "./session/
 export { createSerialQueue, type SerialQueue } from "./session/serialQueue.js";
 export * from "./notebook/format.js";
 export { toMimeBundle } from "./notebook/display.js";
+export { LiveRunOutput } from "./notebook/liveRun.js";
 export { NotebookKernel, InterruptedError, type ExecuteResult, type ExecuteOptions, type CellError, type CellExecution } from "./notebook/kernel.js";
 export { cellApi, type CellApiOptions } from "./notebook/cellApi.js";
 export { configDiagnostics, runDiagnostics, type ConfigFix, type ConfigDiagnostic, type RunEvent } from "./inspect/configDiagnostics.js";

@@ -2,9 +2,10 @@
 // with a note, so each area can add its entry here once.
 import { build } from "esbuild";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { watPlugin } from "./wat.mjs";
 
 const watch = process.argv.includes("--watch");
-const common = { bundle: true, sourcemap: "linked", logLevel: "warning", loader: { ".wgsl": "text" }, target: "es2022" };
+const common = { plugins: [watPlugin], bundle: true, sourcemap: "linked", logLevel: "warning", loader: { ".wgsl": "text" }, target: "es2022" };
 
 /** @type {import("esbuild").BuildOptions[]} */
 const bundles = [

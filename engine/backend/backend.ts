@@ -18,6 +18,8 @@
 //   weights are [O,I] (PyTorch's nn.Linear layout).
 
 export type DType = "f32" | "f16" | "bf16";
+export type { Fp8Cast } from "../numerics/fp8Quantize.js";
+import type { Fp8Cast } from "../numerics/fp8Quantize.js";
 export type Activation = "relu" | "gelu" | "tanh" | "sigmoid" | "linear";
 
 /** An opaque handle to backend memory. */
@@ -29,7 +31,7 @@ export interface Tensor {
 }
 
 export interface BackendInfo {
-  name: "cpu" | "webgpu";
+  name: "cpu" | "webgpu" | "wasm";
   /** human-readable adapter or machine description */
   adapter: string;
   /** how fp16 is computed: "software" (CPU), "native" (WGSL f16), "emulated" (packed u32) */
@@ -52,6 +54,10 @@ export interface ScalerRule {
   hysteresis: number;
   minScale: number; // 0 = no floor
   maxScale: number; // Infinity = no ceiling (other than the fp32 range)
+  /** deepspeed only: the ZeRO stage picking DeepSpeed's rule, 0 (FP16_Optimizer, no hysteresis) or 1-3 (DynamicLossScaler); absent = 0 */
+  zeroStage?: number;
+  /** deepspeed with zeroStage 1-3: a clean step restores the hysteresis (not only a growth); absent = false */
+  consecutiveHysteresis?: boolean;
 }
 
 /** The scaler state machine's numbers; plain data so it can be saved and resumed. */
@@ -185,6 +191,16 @@ export interface Backend {
   unscaleCheck(g32: Tensor, g: Tensor, accumulate: boolean, lastMicroBatch: boolean, tensorId: number): void;
   /** Records `tensorId` as the step's first non-finite tensor if x has NaN/Inf and none was recorded (no overflow flag). */
   checkFinite(x: Tensor, tensorId: number): void;
+
+  // ---- fp8 (engine/numerics/fp8Quantize.ts: the one definition) -------------
+  /**
+   * The fp8 cast of a matmul input: out = fl(q · fl(1/s)) with q = fp8(fl(x · s)),
+   * s as `cast.scaling` says (given, from x's own amax, or per block of 32); out is
+   * f32 of x's size. Writes record[4·slot .. 4·slot+3] = amax(x), s, the number of
+   * finite values that saturated (beyond the fp8 range after scaling) and the number
+   * of nonzero values flushed to zero (FP8_RECORD_WORDS a slot; record is f32).
+   */
+  quantizeFp8(out: Tensor, x: Tensor, cast: Fp8Cast, record: Tensor, slot: number): void;
 
   // ---- optimizers (skip when the step's overflow flag is set or the scaler halted) --
   /**

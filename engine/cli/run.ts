@@ -31,7 +31,8 @@ kernel (a second Ctrl-C ends it at once); the outputs so far are written either 
 
 Options:
   --out FILE                  write the executed notebook to FILE (default: in place)
-  --backend auto|cpu|webgpu   where train() runs (default auto: WebGPU if available, else CPU)
+  --backend auto|cpu|wasm|webgpu
+                              where train() runs (default auto: WebGPU on a GPU, else wasm)
 ${MEMORY_BUDGET_USAGE}
   -q, --quiet                 no progress on stderr
   -h, --help                  this text

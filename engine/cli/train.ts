@@ -19,7 +19,8 @@ see schemas/mplab.schema.json) and prints a summary: final loss, skipped and
 overflowing steps, the range of the loss scale, per-layer underflow and overflow.
 
 Options:
-  --backend auto|cpu|webgpu   where to run (default auto: WebGPU if available, else CPU)
+  --backend auto|cpu|wasm|webgpu
+                              where to run (default auto: WebGPU on a GPU, else wasm)
   --json                      print the RunResult as JSON on stdout instead of the summary
   --out FILE                  also write the RunResult as JSON to FILE (not the config itself)
 ${MEMORY_BUDGET_USAGE}
@@ -28,7 +29,8 @@ ${MEMORY_BUDGET_USAGE}
 
 Exit status: 0 done, 1 bad config or failed run, 2 bad command line, 130 interrupted.`;
 
-export const BACKENDS: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
+export { BACKEND_CHOICES as BACKENDS } from "../backend/choose.js";
+import { BACKEND_CHOICES as BACKENDS } from "../backend/choose.js";
 
 export function parseBackend(v: string | undefined, fallback: BackendChoice = "auto"): BackendChoice {
   if (v === undefined) return fallback;

@@ -98,24 +98,43 @@ export const scalerSpecSchema = z.discriminatedUnion(
     }),
     strict({
       type: z.literal("dynamic"),
-      preset: scalerPresetSchema.default("pytorch"),
-      initScale: z.number().gt(0, { error: "initScale must be > 0" }).refine(Number.isFinite, { error: "initScale must be finite" }).optional(),
-      growthFactor: factorGt1("growthFactor").optional(),
+      preset: scalerPresetSchema.default("pytorch")
+        .describe("whose rule and defaults: pytorch (torch.amp.GradScaler, 2^16, x2 every 2000 clean steps, no floor), deepspeed (DeepSpeed fp16 0.19: 2^16, window 1000, floor 1; see zeroStage), apex (2^16, window 2000, ceiling 2^24), keras (LossScaleOptimizer: 2^15, 2000, no floor), jmp (DynamicLossScale: 2^15, period 2000, floor 1)"),
+      initScale: z.number().gt(0, { error: "initScale must be > 0" }).refine(Number.isFinite, { error: "initScale must be finite" }).optional()
+        .describe("the scale of the first step (default: the preset's)"),
+      growthFactor: factorGt1("growthFactor").optional().describe("the scale is multiplied by this when it grows (default 2)"),
       backoffFactor: z
         .number({ error: "backoffFactor must be a number in (0, 1)" })
         .gt(0, { error: "backoffFactor must be in (0, 1)" })
         .lt(1, { error: "backoffFactor must be in (0, 1)" })
-        .optional(),
-      growthInterval: posInt("growthInterval").optional(),
-      hysteresis: posInt("hysteresis").optional(),
-      minScale: nonNegNumber("minScale").optional(),
-      maxScale: z.number({ error: "maxScale must be a number > 0" }).gt(0, { error: "maxScale must be > 0" }).optional(),
+        .optional()
+        .describe("the scale is multiplied by this on an overflow (default 0.5)"),
+      growthInterval: posInt("growthInterval").optional()
+        .describe("clean steps before the scale grows (pytorch growth_interval, deepspeed loss_scale_window: it grows after W+1 clean steps since the last overflow, keras dynamic_growth_steps, jmp period)"),
+      hysteresis: posInt("hysteresis").optional()
+        .describe("deepspeed with zeroStage 1-3: overflows absorbed (step skipped, scale kept) before the scale backs off; default 2"),
+      minScale: nonNegNumber("minScale").optional()
+        .describe("floor of the scale; 0 = none (default: 1 for deepspeed and jmp, none for the others)"),
+      maxScale: z.number({ error: "maxScale must be a number > 0" }).gt(0, { error: "maxScale must be > 0" }).optional()
+        .describe("ceiling of the scale (default: 2^24 for apex, none for the others)"),
+      zeroStage: z.number({ error: "zeroStage must be 0, 1, 2 or 3" }).int({ error: "zeroStage must be 0, 1, 2 or 3" })
+        .min(0, { error: "zeroStage must be 0, 1, 2 or 3" }).max(3, { error: "zeroStage must be 0, 1, 2 or 3" }).optional()
+        .describe("deepspeed only: the ZeRO stage, which picks DeepSpeed's rule. 0 (default, a ds_config without zero_optimization): FP16_Optimizer, no hysteresis, the scale stops at minScale without error. 1-3: DynamicLossScaler, with hysteresis; an overflow at minScale stops the run with DeepSpeed's error"),
+      consecutiveHysteresis: z.boolean({ error: "consecutiveHysteresis must be true or false" }).optional()
+        .describe("deepspeed with zeroStage 1-3: true = every clean step restores the hysteresis (only consecutive overflows back off); false (default) = only a growth restores it"),
     }).superRefine((spec, ctx) => {
       // cross-field rules, with the preset's defaults for what the spec leaves out
       const base = SCALER_PRESETS[spec.preset];
       const min = spec.minScale ?? base.minScale, max = spec.maxScale ?? base.maxScale;
       if (min > max) ctx.addIssue({ code: "custom", path: ["minScale"], input: min, message: `minScale must be <= maxScale (${max}${spec.maxScale === undefined ? ` from preset "${spec.preset}"` : ""})` });
-      if (spec.hysteresis !== undefined && spec.preset !== "deepspeed") ctx.addIssue({ code: "custom", path: ["hysteresis"], input: spec.preset, message: `hysteresis applies only to preset "deepspeed"; this scaler's preset is` });
+      for (const k of ["hysteresis", "zeroStage", "consecutiveHysteresis"] as const) {
+        if (spec[k] !== undefined && spec.preset !== "deepspeed") ctx.addIssue({ code: "custom", path: [k], input: spec.preset, message: `${k} applies only to preset "deepspeed"; this scaler's preset is` });
+      }
+      if (spec.preset === "deepspeed" && (spec.zeroStage ?? base.zeroStage ?? 0) === 0) {
+        for (const k of ["hysteresis", "consecutiveHysteresis"] as const) {
+          if (spec[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], input: 0, message: `${k} applies only with zeroStage 1-3 (DeepSpeed's stage 0 rule, FP16_Optimizer, has no hysteresis); zeroStage is` });
+        }
+      }
     }),
   ],
   { error: 'scaler.type must be one of "none", "static", "dynamic"' },
@@ -182,9 +201,24 @@ export const dataSpecSchema = z.discriminatedUnion(
   { error: 'data.type must be one of "teacher", "sine", "arrays", "csv"' },
 );
 
-export const precisionSchema = z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16"], {
-  error: 'precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16"',
+export const precisionSchema = z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"], {
+  error: 'precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"',
 });
+
+/** The fp8 recipe of precision "mixed-fp8" (engine/numerics/fp8Scaling.ts); defaults are Transformer Engine's DelayedScaling. */
+export const fp8RecipeSchema = z
+  .object({
+    recipe: z.enum(["delayed", "current", "block"], { error: 'fp8.recipe must be one of "delayed", "current", "block"' }).default("delayed")
+      .describe("delayed: scale from the amax history (TE DelayedScaling); current: from the tensor's own amax; block: MX, a power-of-two scale per 32 values"),
+    format: z.enum(["hybrid", "e4m3"], { error: 'fp8.format must be one of "hybrid", "e4m3"' }).default("hybrid")
+      .describe("hybrid: E4M3 forward, E5M2 gradients (TE Format.HYBRID); e4m3: E4M3 everywhere (TE Format.E4M3)"),
+    margin: z.number({ error: "margin must be an integer in 0..32" }).int({ error: "margin must be an integer in 0..32" }).min(0, { error: "margin must be an integer in 0..32" }).max(32, { error: "margin must be an integer in 0..32" }).default(0),
+    amaxHistoryLen: posInt("amaxHistoryLen").max(100_000).default(1024),
+    amaxComputeAlgo: z.enum(["max", "most_recent"], { error: 'amaxComputeAlgo must be one of "max", "most_recent"' }).default("max"),
+    saturate: z.boolean({ error: "saturate must be true or false" }).default(true).describe("out-of-range values become ±max (true, as TE casts) or NaN / Inf (false)"),
+  })
+  .strict()
+  .describe("fp8 scaling: used when precision is mixed-fp8");
 
 export const trainConfigSchema = strict({
     $schema: z.string().optional(),
@@ -194,6 +228,7 @@ export const trainConfigSchema = strict({
     scaler: scalerSpecSchema.default({ type: "dynamic", preset: "pytorch" }),
     data: dataSpecSchema,
     precision: precisionSchema.default("mixed-fp16"),
+    fp8: fp8RecipeSchema.optional().describe("the fp8 recipe of precision mixed-fp8 (default: delayed scaling, hybrid formats, as Transformer Engine)"),
     optimizer: optimizerSpecSchema.default({ type: "adam", lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }),
     steps: posInt("steps", 10_000_000),
     batchSize: posInt("batchSize", 1_000_000),
@@ -225,5 +260,6 @@ export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
 export type DataSpec = z.infer<typeof dataSpecSchema>;
 export type DataSpecInput = z.input<typeof dataSpecSchema>;
 export type Precision = z.infer<typeof precisionSchema>;
+export type Fp8Recipe = z.infer<typeof fp8RecipeSchema>;
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

@@ -1,7 +1,7 @@
 // Validation with errors a person can act on: each names the field (as a JSON
 // path) and what is allowed, e.g. "batchSize must be a positive integer, got 0".
 import type { z } from "zod";
-import { trainConfigSchema, type TrainConfig } from "./schema.js";
+import { fp8RecipeSchema, trainConfigSchema, type TrainConfig } from "./schema.js";
 
 export class ConfigError extends Error {
   constructor(readonly problems: { path: string; message: string }[]) {
@@ -56,6 +56,11 @@ export function parseTrainConfig(input: unknown): TrainConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError([{ path: "", message: "config must be an object" }]);
   const config = parseSpec(trainConfigSchema, input, "");
   const problems: { path: string; message: string }[] = [];
+  // fp8: the per-tensor scales cover the gradients, so no loss scaler unless one is asked for
+  if (config.precision === "mixed-fp8") {
+    if (!("scaler" in input)) config.scaler = { type: "none" };
+    config.fp8 ??= fp8RecipeSchema.parse({});
+  } else if (config.fp8) problems.push({ path: "fp8", message: `fp8 is used only with precision "mixed-fp8", got precision "${config.precision}"` });
   const m = config.model;
   if (m.weights) {
     const widths = [m.inputs, ...m.hidden, m.outputs];

@@ -28,5 +28,14 @@ export function formatReport(report: PrecisionReport): string {
   lines.push("", "(gradient magnitudes are shown without the loss scale)", "", "Findings:");
   for (const f of r.findings) lines.push(`- ${f}`);
   lines.push("", `Recommended scaler: ${JSON.stringify(r.recommendation.spec)}`);
+  if (r.fp8) {
+    lines.push("", `fp8 (${r.fp8.recipe.recipe} scaling, ${r.fp8.matmul}):`);
+    const w8 = [6, 22, 5, 22, 12, 12, 0];
+    const row8 = (cells: string[]) => cells.map((c, i) => (w8[i] ? pad(c, w8[i]) : c)).join(" ").trimEnd();
+    lines.push(row8(["layer", "tensor", "fmt", "scale (min..max)", "saturated", "flushed", "late steps"]));
+    for (const t of r.fp8.tensors)
+      lines.push(row8([String(t.layer), t.role, t.format, `${num(t.scale.min)}..${num(t.scale.max)}`, pct(t.saturatedMax), pct(t.flushedMax), String(t.lateSteps)]));
+    lines.push("(saturated / flushed: the largest share at an observed step)");
+  }
   return lines.join("\n");
 }

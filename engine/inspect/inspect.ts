@@ -7,12 +7,13 @@
 // are divided by the scale here; when the scale changed between observed steps
 // the unscaled extremes are bounds (largest / smallest scale, smallest / largest
 // scale), which keeps the advised window on the safe side.
-import type { ScalerSpecInput } from "../config/schema.js";
+import type { ScalerSpec } from "../config/schema.js";
 import { resolveScaler, scalerLabel } from "../export/scalerDefaults.js";
 import { F16_MAX, F16_MIN_SUBNORMAL } from "../numerics/float16.js";
 import { TENSOR_ROLES, type RunResult, type TensorRole, type TensorStats } from "../train/runResult.js";
 import { fmtPow2, histShare, intersect, isEmpty, pow2Ceil, scaleWindow } from "./fp16Range.js";
 import { LOST_SHARE_LIMIT, MASTER_WEIGHTS_HOW, masterWeightsEstimate } from "./masterWeights.js";
+import { inspectFp8 } from "./fp8Inspect.js";
 import { PRECISION_REPORT_MIME, type PrecisionReport, type ScaleWindow, type ScalerAdvice, type TensorReport } from "./report.js";
 
 export { PRECISION_REPORT_MIME };
@@ -105,6 +106,11 @@ export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionRep
     findings: [],
   };
   report.findings = findings(run, report, window, core);
+  if (run.fp8) {
+    report.fp8 = inspectFp8(run.fp8, run.steps);
+    report.findings.unshift(`Matmuls: ${report.fp8.matmul}; fp32 master weights and optimizer.`);
+    report.findings.push(...report.fp8.findings);
+  }
   return report;
 }
 
@@ -167,12 +173,14 @@ function coreMinScale(s: TensorStats, scaleHi: number, underflowed: number, q: n
 /** The scaler for the run's preset: start at the top of the window, grow less often if it kept overflowing. */
 function recommendScaler(run: RunResult, window: ScaleWindow | null, core: ScaleWindow | null, scaleUsed: number, headroom: number): ScalerAdvice {
   const spec = run.config.scaler;
+  if (run.precision === "mixed-fp8" && spec.type === "none")
+    return { spec: { type: "none" }, reason: "fp8 runs scale each tensor on its own (the fp8 recipe), gradients included: no loss scaler is needed" };
   if (run.precision === "mixed-bf16")
     return { spec: { type: "none" }, reason: "bf16 has fp32's exponent range: gradients neither underflow nor overflow for want of a scale, so no scaler is needed" };
   const forWhat = run.precision === "fp32" ? " (for a mixed-fp16 run of this model)" : "";
   if (!window) {
     return spec.type === "dynamic" || spec.type === "static"
-      ? { spec: spec as ScalerSpecInput, reason: "no gradient statistics were observed: keep the scaler as it is" }
+      ? { spec, reason: "no gradient statistics were observed: keep the scaler as it is" }
       : { spec: { type: "dynamic", preset: "pytorch" }, reason: "no gradient statistics were observed: start from PyTorch's defaults" };
   }
   const r = resolveScaler(spec);
@@ -199,9 +207,9 @@ function recommendScaler(run: RunResult, window: ScaleWindow | null, core: Scale
       growthWhy = `; the scale overflowed ${late} times after calibrating (every ~${Math.round(gap)} steps): a longer growth interval probes less often`;
     }
   }
-  const out: ScalerSpecInput = { type: "dynamic", preset: spec.preset, initScale: scale };
+  const out: ScalerSpec = { type: "dynamic", preset: spec.preset, initScale: scale };
   if (growthInterval !== r.growthInterval || spec.growthInterval !== undefined) out.growthInterval = growthInterval;
-  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale"] as const) if (spec[k] !== undefined) out[k] = spec[k];
+  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale", "zeroStage", "consecutiveHysteresis"] as const) if (spec[k] !== undefined) (out as Record<string, unknown>)[k] = spec[k];
   return { spec: out, reason: `${spec.preset} preset from ${fmtPow2(scale)}${forWhat}: ${because}${growthWhy}` };
 }
 
@@ -224,7 +232,7 @@ function findings(run: RunResult, rep: PrecisionReport, window: ScaleWindow | nu
   if (window && !isEmpty(window)) out.push(`Loss scales from ${atLeast}${fmtPow2(window.min)} to ${fmtPow2(window.max)} keep every gradient inside fp16 (with ×${rep.headroom} headroom).`);
   else if (core && !isEmpty(core))
     out.push(`No single loss scale keeps every gradient value inside fp16; scales from ${fmtPow2(core.min)} to ${fmtPow2(core.max)} keep all but ${pct(CORE_SHARE)} of the smallest (with ×${rep.headroom} headroom).`);
-  for (const w of rep.useBf16.why) out.push(`${run.precision === "mixed-bf16" ? "bf16 is needed here" : "Use bf16"}: ${w}.`);
+  for (const w of rep.useBf16.why) out.push(`${run.precision === "mixed-bf16" || run.precision === "mixed-fp8" ? "bf16 is needed here" : "Use bf16"}: ${w}.`);
   for (const l of rep.masterWeights.layers)
     if (l.lostShare >= LOST_SHARE_LIMIT)
       out.push(`Master weights needed: in layer ${l.layer}, ${pct(l.lostShare)} of the weights are more than 2^11 times their update (~${num(l.typicalUpdate)}): in fp16 they would not change${run.precision === "fp16" ? " (this run has no master copy: those updates were lost)" : ""}.`);

@@ -1,13 +1,14 @@
-// What fp16 and bf16 do to one number: the editor hover on a numeric literal
+// What fp16, bf16, E4M3 and E5M2 do to one number: the editor hover on a numeric literal
 // (extension/editor is a thin layer over numberAt + describeNumber + formatNumberInfo).
 import { bf16Bits, roundBf16 } from "../numerics/bfloat16.js";
 import { f16Bits, F16_MIN_NORMAL, roundF16 } from "../numerics/float16.js";
 import { BF16_MIN_NORMAL } from "../numerics/bfloat16.js";
+import { FP8, fp8Bits, fromFp8Bits } from "../numerics/fp8.js";
 
 export type ValueKind = "zero" | "normal" | "subnormal" | "underflow" | "overflow" | "inf" | "nan";
 
 export interface FormatInfo {
-  format: "fp16" | "bf16";
+  format: "fp16" | "bf16" | "e4m3" | "e5m2";
   value: number;
   /** the bit pattern, 0x-prefixed hex */
   bits: string;
@@ -24,27 +25,31 @@ export interface NumberInfo {
   fp32: number;
   fp16: FormatInfo;
   bf16: FormatInfo;
+  /** fp8, unscaled, non-saturating (overflow: E4M3 NaN, E5M2 Inf; a saturating cast gives ±max) */
+  e4m3: FormatInfo;
+  e5m2: FormatInfo;
 }
 
-function info(format: "fp16" | "bf16", x: number): FormatInfo {
-  const value = format === "fp16" ? roundF16(x) : roundBf16(x);
-  const bits = format === "fp16" ? f16Bits(x) : bf16Bits(x);
-  const minNormal = format === "fp16" ? F16_MIN_NORMAL : BF16_MIN_NORMAL;
+function info(format: FormatInfo["format"], x: number): FormatInfo {
+  const fp8 = format === "e4m3" || format === "e5m2";
+  const value = fp8 ? fromFp8Bits(format, fp8Bits(format, x, false)) : format === "fp16" ? roundF16(x) : roundBf16(x);
+  const bits = fp8 ? fp8Bits(format, x, false) : format === "fp16" ? f16Bits(x) : bf16Bits(x);
+  const minNormal = fp8 ? FP8[format].minNormal : format === "fp16" ? F16_MIN_NORMAL : BF16_MIN_NORMAL;
   let kind: ValueKind;
   if (Number.isNaN(x)) kind = "nan";
   else if (!Number.isFinite(x)) kind = "inf";
   else if (x === 0) kind = "zero";
-  else if (!Number.isFinite(value)) kind = "overflow";
+  else if (!Number.isFinite(value)) kind = "overflow"; // fp8 E4M3: NaN
   else if (value === 0) kind = "underflow";
   else kind = Math.abs(value) < minNormal ? "subnormal" : "normal";
   const absError = Number.isFinite(x) ? Math.abs(value - x) : 0;
-  return { format, value, bits: `0x${bits.toString(16).padStart(4, "0")}`, absError, relError: x === 0 || !Number.isFinite(x) ? 0 : absError / Math.abs(x), kind };
+  return { format, value, bits: `0x${bits.toString(16).padStart(fp8 ? 2 : 4, "0")}`, absError, relError: x === 0 || !Number.isFinite(x) ? 0 : absError / Math.abs(x), kind };
 }
 
 export function describeNumber(x: number): NumberInfo {
   if (typeof x !== "number") throw new Error(`describeNumber: expected a number, got ${typeof x}`);
   const fp32 = Math.fround(x);
-  return { input: x, fp32, fp16: info("fp16", fp32), bf16: info("bf16", fp32) };
+  return { input: x, fp32, fp16: info("fp16", fp32), bf16: info("bf16", fp32), e4m3: info("e4m3", fp32), e5m2: info("e5m2", fp32) };
 }
 
 const KIND_WORDS: Record<ValueKind, string> = {
@@ -59,8 +64,12 @@ const KIND_WORDS: Record<ValueKind, string> = {
 
 /** Markdown for a hover. */
 export function formatNumberInfo(n: NumberInfo): string {
+  const words = (f: FormatInfo) =>
+    f.kind !== "overflow" || (f.format !== "e4m3" && f.format !== "e5m2")
+      ? KIND_WORDS[f.kind]
+      : `beyond ±${FP8[f.format].max}: ${f.format === "e4m3" ? "NaN" : "Inf"} (±${FP8[f.format].max} saturating)`;
   const row = (f: FormatInfo) =>
-    `| ${f.format} | ${f.value} | ${f.bits} | ${f.kind === "overflow" ? "∞" : f.absError === 0 ? "exact" : `${f.absError.toPrecision(3)} (${(100 * f.relError).toPrecision(3)}%)`} | ${KIND_WORDS[f.kind]} |`;
+    `| ${f.format === "e4m3" ? "fp8 E4M3" : f.format === "e5m2" ? "fp8 E5M2" : f.format} | ${f.value} | ${f.bits} | ${f.kind === "overflow" ? "∞" : f.absError === 0 ? "exact" : `${f.absError.toPrecision(3)} (${(100 * f.relError).toPrecision(3)}%)`} | ${words(f)} |`;
   return [
     `**${n.input}** in reduced precision${n.fp32 !== n.input ? ` (fp32: ${n.fp32})` : ""}`,
     "",
@@ -68,6 +77,10 @@ export function formatNumberInfo(n: NumberInfo): string {
     "| --- | --- | --- | --- | --- |",
     row(n.fp16),
     row(n.bf16),
+    row(n.e4m3),
+    row(n.e5m2),
+    "",
+    "fp8 values are unscaled; in training each tensor is multiplied by its own scale first.",
   ].join("\n");
 }
 

@@ -5,6 +5,8 @@ import type { Backend, DType, Tensor } from "../backend/backend.js";
 import type { LayerWeights, MlpSpec } from "../config/schema.js";
 import { layerShapes, type LayerShape } from "../model/mlp.js";
 import type { Policy } from "./policy.js";
+import type { Fp8Recipe } from "../config/schema.js";
+import { Fp8Casts } from "./fp8Casts.js";
 
 export type Ledger = "master" | "weights" | "activations" | "gradients" | "optimizer" | "scratch" | "data";
 
@@ -22,6 +24,8 @@ export interface LayerBuffers {
   db: Tensor; // [O]
   gw32: Tensor; // [O,I] unscaled fp32 gradient (accumulated over micro-batches)
   gb32: Tensor; // [O]
+  /** mixed-fp8: the dequantized fp8 matmul inputs (w above holds the fp8 weights) */
+  fp8: { x: Tensor; dz: Tensor } | null; // [B,I] input, [B,O] gradient at z; f32
 }
 
 /**
@@ -41,6 +45,8 @@ export class Net {
   readonly y: Tensor; // [B,O_last] f32 targets
   private readonly ledger = new Map<Ledger, number>();
   private readonly owned: Tensor[] = [];
+  /** mixed-fp8: the casts and their scales (null otherwise) */
+  readonly fp8: Fp8Casts | null = null;
 
   constructor(
     readonly backend: Backend,
@@ -49,6 +55,7 @@ export class Net {
     readonly batch: number,
     weights: LayerWeights[],
     accumulationSteps = 1,
+    fp8Recipe?: Fp8Recipe,
   ) {
     const B = batch;
     const shapes = layerShapes(spec);
@@ -64,9 +71,10 @@ export class Net {
       const db = this.alloc("gradients", [O], policy.gradients);
       // fp32 gradients without micro-batches need no separate fp32 copy: unscale in place
       const inPlace = policy.gradients === "f32" && accumulationSteps === 1;
+      const fp8 = !!policy.fp8;
       this.layers.push({
         shape,
-        w: this.alloc("weights", [O, I], policy.weights, w32),
+        w: this.alloc("weights", [O, I], policy.weights, w32, fp8 ? 1 : undefined),
         b: this.alloc("weights", [O], policy.weights, b32),
         wMaster: policy.master ? this.alloc("master", [O, I], "f32", w32) : null,
         bMaster: policy.master ? this.alloc("master", [O], "f32", b32) : null,
@@ -78,14 +86,20 @@ export class Net {
         db,
         gw32: inPlace ? dw : this.alloc("gradients", [O, I], "f32"),
         gb32: inPlace ? db : this.alloc("gradients", [O], "f32"),
+        // fp8 tensors are f32 here (dequantized values) and count 1 byte a value in the ledger
+        fp8: fp8 ? { x: this.alloc("activations", [B, I], "f32", undefined, 1), dz: this.alloc("gradients", [B, O], "f32", undefined, 1) } : null,
       });
     });
+    if (policy.fp8 && fp8Recipe) {
+      const sizes = this.layers.map((L) => ({ w: L.w.size, x: L.fp8!.x.size, dz: L.fp8!.dz.size }));
+      this.fp8 = new Fp8Casts(backend, fp8Recipe, policy.fp8, sizes);
+    } else if (policy.fp8) throw new Error("precision mixed-fp8 needs an fp8 recipe");
   }
 
-  alloc(kind: Ledger, shape: number[], dtype: DType, data?: Float32Array): Tensor {
+  alloc(kind: Ledger, shape: number[], dtype: DType, data?: Float32Array, bytesPerValue?: number): Tensor {
     const t = this.backend.tensor(shape, dtype, data);
     this.owned.push(t);
-    const bytes = t.size * (dtype === "f32" ? 4 : 2);
+    const bytes = t.size * (bytesPerValue ?? (dtype === "f32" ? 4 : 2));
     this.ledger.set(kind, (this.ledger.get(kind) ?? 0) + bytes);
     return t;
   }
@@ -113,9 +127,14 @@ export class Net {
     for (let l = 0; l < this.layers.length; l++) this.forwardLayer(l);
   }
 
+  // mixed-fp8: W_l and a_{l-1} are cast to fp8 (own scales) first; z_l is stored bf16
   forwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
     const be = this.backend, L = this.layers[l];
-    be.linearForward(L.z, this.input(l), L.w, L.b, f32?.[l].z);
+    if (L.fp8 && this.fp8) {
+      this.fp8.cast(l, "weights", L.w, L.wMaster!);
+      this.fp8.cast(l, "inputs", L.fp8.x, this.input(l));
+    }
+    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b, f32?.[l].z);
     if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
   }
 
@@ -124,11 +143,14 @@ export class Net {
   backwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
     const be = this.backend, L = this.layers[l];
     if (L.dz !== L.da) be.activationBackward(L.dz, L.da, L.z, L.shape.activation);
+    // mixed-fp8: dz_l to fp8 (own scale); both backward matmuls (and db) read it, with the forward's fp8 x and W
+    if (L.fp8 && this.fp8) this.fp8.cast(l, "grads", L.fp8.dz, L.dz);
     const below = l > 0 ? this.layers[l - 1].da : null;
-    be.linearBackward(below, L.dw, L.db, L.dz, this.input(l), L.w, l > 0 ? f32?.[l - 1].da : null, f32?.[l].dw);
+    be.linearBackward(below, L.dw, L.db, L.fp8?.dz ?? L.dz, L.fp8?.x ?? this.input(l), L.w, l > 0 ? f32?.[l - 1].da : null, f32?.[l].dw);
   }
 
   dispose(): void {
+    this.fp8?.dispose();
     for (const t of this.owned) this.backend.dispose(t);
     this.owned.length = 0;
   }

@@ -1,7 +1,7 @@
 // predict(): the model's forward pass on a batch of inputs, under a precision policy.
 import { selectBackend, type BackendChoice } from "../backend/select.js";
 import type { Backend } from "../backend/backend.js";
-import { mlpSpecSchema, precisionSchema, type Precision } from "../config/schema.js";
+import { fp8RecipeSchema, mlpSpecSchema, precisionSchema, type Precision } from "../config/schema.js";
 import { parseSpec } from "../config/validate.js";
 import { fromRows } from "../data/datasets.js";
 import { initWeights } from "../model/mlp.js";
@@ -19,7 +19,9 @@ export async function predict(
   const data = fromRows(inputs, inputs.map(() => [0]), "inputs");
   if (data.inputs !== spec.inputs) throw new Error(`inputs rows have ${data.inputs} values but model.inputs is ${spec.inputs}`);
   const { backend, owned } = await selectBackend(opts.backend ?? "cpu");
-  const net = new Net(backend, spec, policyFor(precision), data.samples, initWeights(spec));
+  // mixed-fp8 inference: current scaling (a single forward pass has no amax history)
+  const fp8 = precision === "mixed-fp8" ? fp8RecipeSchema.parse({ recipe: "current" }) : undefined;
+  const net = new Net(backend, spec, policyFor(precision, fp8), data.samples, initWeights(spec), 1, fp8);
   try {
     backend.write(net.x, data.x);
     net.forward();

@@ -44,9 +44,9 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
   }
   const rule = ruleFromSpec(config.scaler);
   const { backend, owned } = chosen;
-  const policy = policyFor(config.precision);
+  const policy = policyFor(config.precision, config.fp8);
   const steps = config.steps;
-  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
   const statsInterval = config.statsInterval ?? defaultStatsInterval(steps);
   const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);
@@ -79,6 +79,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
         // the shadow needs the scale this step uses: read before the step, only when it compares
         const scale = shadow && observe ? (await backend.readStepState()).scaler.scale : 1;
         ts.run(step, i, observe ? observer : null);
+        if (ts.net.fp8) await ts.net.fp8.afterStep(observe); // delayed scaling needs this step's amax before the next
         if (shadow) await shadow.step(step, i, observe, ts, scale);
       }
       const recs = await backend.flush();
@@ -125,6 +126,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
       scalerState: scaler,
       model,
       ...(shadow ? { shadow: await shadow.report(records.length) } : {}),
+      ...(ts.net.fp8 ? { fp8: ts.net.fp8.report(records.length, statsSteps.filter((s) => s < records.length).length) } : {}),
     };
   } finally {
     ts.dispose();

@@ -33,7 +33,7 @@ export class TrainStep {
     readonly maxChunk: number,
   ) {
     const K = config.accumulationSteps, B = config.batchSize;
-    const net = (this.net = new Net(backend, config.model, policy, B, weights, K));
+    const net = (this.net = new Net(backend, config.model, policy, B, weights, K, config.fp8));
     this.dataX = net.alloc("data", [data.samples, data.inputs], "f32", data.x);
     this.dataY = net.alloc("data", [data.samples, data.outputs], "f32", data.y);
     this.idx = net.alloc("data", [maxChunk * K * B], "f32");

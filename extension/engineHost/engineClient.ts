@@ -46,7 +46,7 @@ export class EngineClient implements EngineSession, vscode.Disposable {
   /** Starts the engine page if none runs; resolves when it has chosen its backend. */
   start(): Promise<BackendInfo> {
     if (this.panel && !this.panel.isClosed && this.ready) return this.ready;
-    const backend = vscode.workspace.getConfiguration("mplab").get<"auto" | "webgpu" | "cpu">("engine.backend", "auto");
+    const backend = vscode.workspace.getConfiguration("mplab").get<"auto" | "webgpu" | "wasm" | "cpu">("engine.backend", "auto");
     let resolveReady!: (b: BackendInfo) => void;
     let rejectReady!: (e: Error) => void;
     const ready = new Promise<BackendInfo>((res, rej) => { resolveReady = res; rejectReady = rej; });

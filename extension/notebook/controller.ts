@@ -7,10 +7,10 @@
 // cell that ignores it is ended with its kernel) and clears the queued ones.
 import * as vscode from "vscode";
 import { KernelClient, type CellOutcome, type EngineSession, type MimeBundle } from "../../engine/host.js";
+import { LiveRunOutput } from "../../engine/host.js";
 import type { RunProgress, RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { bundleToOutput } from "./serializer.js";
-import { formatProgress } from "./progressText.js";
 
 export const CONTROLLER_LABEL = "Mixed Precision (WebGPU)";
 export const UNTRUSTED_MESSAGE =
@@ -218,15 +218,15 @@ export class NotebookController implements vscode.Disposable {
 
 /**
  * The outputs of one running cell, in the order they appeared: streams grow in place,
- * the live training line is replaced at most every `liveUpdateInterval` ms and dropped
- * when the cell ends (the RunResult output takes its place).
+ * the live training chart (LIVE_RUN_MIME) is replaced at most every `liveUpdateInterval`
+ * ms and dropped when the cell ends (the RunResult output takes its place).
  */
 class CellOutputs {
   private readonly entries: { output: vscode.NotebookCellOutput; stream?: "stdout" | "stderr"; text?: string; live?: boolean }[] = [];
   private lastLive = 0;
   private pendingLive: RunProgress[] = [];
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
-  private liveTotals = { losses: [] as number[], scales: [] as number[], overflow: 0 };
+  private readonly live = new LiveRunOutput();
   private writes: Promise<unknown> = Promise.resolve();
   private readonly interval = vscode.workspace.getConfiguration("mplab").get<number>("notebook.liveUpdateInterval", 250);
 
@@ -286,18 +286,17 @@ class CellOutputs {
     this.lastLive = Date.now();
     const batch = this.pendingLive.splice(0);
     if (batch.length === 0) return;
-    for (const p of batch) {
-      this.liveTotals.losses.push(...p.losses);
-      this.liveTotals.scales.push(...p.scales);
-      this.liveTotals.overflow += p.overflowSteps.length;
-    }
-    const item = vscode.NotebookCellOutputItem.text(formatProgress(batch[batch.length - 1]!, this.liveTotals), "text/plain");
+    for (const p of batch) this.live.add(p);
+    // the live chart (the renderer's live MIME, with a text line for plain viewers)
+    const bundle = this.live.bundle();
+    if (!bundle) return;
+    const items = bundleToOutput(bundle, "display_data").items;
     const live = this.entries.find((e) => e.live);
     if (live) {
       const output = live.output;
-      this.write(() => this.exec.replaceOutputItems(item, output));
+      this.write(() => this.exec.replaceOutputItems(items, output));
     } else {
-      const output = new vscode.NotebookCellOutput([item], { live: true });
+      const output = new vscode.NotebookCellOutput(items, { live: true });
       this.entries.push({ output, live: true });
       this.write(() => this.exec.appendOutput(output));
     }

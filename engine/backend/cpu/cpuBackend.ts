@@ -6,6 +6,7 @@
 // accurate as fp32 accumulation, which the WebGPU backend does.
 import type { Activation, AdamParams, Backend, BackendInfo, DType, RawTensorStats, ScalerRule, ScalerState, SgdParams, StepRecord, Tensor } from "../backend.js";
 import { roundTo } from "../../numerics/dtype.js";
+import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { activate, activateGrad } from "./activations.js";
 import { accumulateStats, emptyStats } from "./cpuStats.js";
@@ -161,6 +162,12 @@ export function createCpuBackend(note?: string): Backend {
     cast(out, x) {
       const o = d(out), xs = d(x);
       for (let i = 0; i < xs.length; i++) o[i] = round(out as CpuTensor, xs[i]);
+    },
+    quantizeFp8(out, x, cast, record, slot) {
+      check(out.dtype === "f32" && out.size === x.size, "quantizeFp8: out must be an f32 tensor of x's size");
+      check(record.dtype === "f32" && Number.isInteger(slot) && slot >= 0 && (slot + 1) * FP8_RECORD_WORDS <= record.size, `quantizeFp8: slot ${slot} outside the record tensor`);
+      const r = quantizeFp8(d(out), d(x), cast);
+      d(record).set([r.amax, r.scale, r.saturated, r.flushed], slot * FP8_RECORD_WORDS);
     },
     unscaleCheck(g32, g, accumulate, lastMicroBatch, tensorId) {
       const acc = d(g32), gs = d(g);

@@ -21,6 +21,10 @@ import adamStep from "./shaders/adamStep.wgsl";
 import beginStep from "./shaders/beginStep.wgsl";
 import endStep from "./shaders/endStep.wgsl";
 import observe from "./shaders/observe.wgsl";
+import fp8 from "./shaders/fp8.wgsl";
+import fp8Amax from "./shaders/fp8Amax.wgsl";
+import fp8Quantize from "./shaders/fp8Quantize.wgsl";
+import fp8Record from "./shaders/fp8Record.wgsl";
 
 /** How a storage binding is used: read-only or read-write. */
 export type Access = "read" | "write";
@@ -57,6 +61,9 @@ export const KERNELS = {
   beginStep: k("beginStep", beginStep, withState, ["write"]),
   endStep: k("endStep", endStep, withState, ["write", "write"]),
   observe: k("observe", observe, [numerics], ["read", "read", "write"]),
+  fp8Amax: k("fp8Amax", fp8Amax, [numerics, fp8], ["read", "write"]),
+  fp8Quantize: k("fp8Quantize", fp8Quantize, [numerics, fp8], ["read", "write", "write", "write"]),
+  fp8Record: k("fp8Record", fp8Record, [], ["read", "write"]),
 } satisfies Record<string, KernelDef>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -70,4 +77,6 @@ export function kernelSource(def: KernelDef): string {
 export const DT_CODE = { f32: 0, f16: 1, bf16: 2 } as const;
 export const ACT_CODE = { relu: 0, gelu: 1, tanh: 2, sigmoid: 3, linear: 4 } as const;
 export const RULE_CODE = { pytorch: 0, deepspeed: 1, apex: 2, keras: 3, jmp: 4 } as const;
+export const FMT_CODE = { e4m3: 0, e5m2: 1 } as const;
+export const SCALING_CODE = { tensor: 0, current: 1, block: 2 } as const;
 export const KIND_CODE = { static: 0, none: 1, dynamic: 2 } as const;

@@ -13,7 +13,8 @@ import {
 import { acquireDevice, type AcquireOptions, type AcquiredDevice } from "./acquireDevice.js";
 import { BufferPool } from "./bufferPool.js";
 import { decodeWords, encodeWords, wordCount } from "./hostCodec.js";
-import { ACT_CODE, DT_CODE, KERNELS, KIND_CODE, RULE_CODE, type KernelName } from "./kernels.js";
+import { ACT_CODE, DT_CODE, FMT_CODE, KERNELS, KIND_CODE, RULE_CODE, SCALING_CODE, type KernelName } from "./kernels.js";
+import { FP8_RECORD_WORDS, type Fp8Cast } from "../../numerics/fp8Quantize.js";
 import { PipelineCache, type Constants } from "./pipelineCache.js";
 import { Recorder, type Param } from "./recorder.js";
 
@@ -31,6 +32,8 @@ export interface WebGpuBackend extends Backend {
   /** raw storage words of a tensor (tests: exact bit patterns) */
   readWords(t: Tensor): Promise<Uint32Array>;
   writeWords(t: Tensor, words: Uint32Array): void;
+  /** the fp8 bit patterns quantizeFp8 produces for x, packed four a word (tests: exact bit patterns) */
+  fp8Codes(x: Tensor, cast: Fp8Cast): Promise<Uint32Array>;
 }
 
 // Step state words (shaders/stepState.wgsl).
@@ -163,6 +166,7 @@ class WebGpu implements WebGpuBackend {
     this.run("endStep", {}, [this.state, this.log], [
       this.records, KIND_CODE[r.kind], RULE_CODE[r.rule], Math.max(1, Math.round(r.growthInterval)),
       { f: r.growthFactor }, { f: r.backoffFactor }, { i: Math.round(r.hysteresis) }, { f: r.minScale }, { f: r.maxScale },
+      r.zeroStage ?? 0, r.consecutiveHysteresis ? 1 : 0,
     ], [1]);
     this.records++;
   }
@@ -271,6 +275,40 @@ class WebGpu implements WebGpuBackend {
 
   checkFinite(x: Tensor, tensorId: number): void {
     this.run("checkFinite", { DT_X: DT_CODE[x.dtype] }, [this.state, this.buf(x)], [x.size, tensorId >>> 0], this.groups(x.size));
+  }
+
+  // ---- fp8 ------------------------------------------------------------------------
+  quantizeFp8(out: Tensor, x: Tensor, cast: Fp8Cast, record: Tensor, slot: number): void {
+    this.check(out.dtype === "f32" && out.size === x.size, "quantizeFp8: out must be an f32 tensor of x's size");
+    this.check(record.dtype === "f32" && Number.isInteger(slot) && slot >= 0 && (slot + 1) * FP8_RECORD_WORDS <= record.size, `quantizeFp8: slot ${slot} outside the record tensor`);
+    const { acc, codes } = this.fp8Cast(out, x, cast);
+    this.run("fp8Record", {}, [acc, this.buf(record)], [slot], [1]);
+    this.pool.release(acc);
+    this.pool.release(codes);
+  }
+
+  async fp8Codes(x: Tensor, cast: Fp8Cast): Promise<Uint32Array> {
+    const out = this.tensor([x.size], "f32");
+    const { acc, codes } = this.fp8Cast(out, x, cast);
+    const words = new Uint32Array(await this.readBack(codes, Math.ceil(x.size / 4) * 4));
+    for (const b of [acc, codes]) this.pool.release(b);
+    this.dispose(out);
+    return words;
+  }
+
+  /** amax pass, then the cast (shaders/fp8Amax.wgsl, fp8Quantize.wgsl); returns the pooled accumulators and codes. */
+  private fp8Cast(out: Tensor, x: Tensor, c: Fp8Cast): { acc: GPUBuffer; codes: GPUBuffer } {
+    const n = x.size;
+    const acc = this.pool.acquire(16, "fp8 cast accumulators");
+    this.rec.clear(acc);
+    const codes = this.pool.acquire(Math.ceil(n / 4) * 4, "fp8 codes");
+    const threads = this.threads(n, 256, 1024);
+    this.run("fp8Amax", { DT_X: DT_CODE[x.dtype] }, [this.buf(x), acc], [n, threads], [Math.ceil(threads / 64)]);
+    const s = Math.fround(c.scale), inv = Math.fround(1 / s);
+    const group = c.scaling === "block" ? 32 : 4;
+    this.run("fp8Quantize", { DT_X: DT_CODE[x.dtype], FMT: FMT_CODE[c.format], SATURATE: c.saturate, SCALING: SCALING_CODE[c.scaling] },
+      [this.buf(x), this.buf(out), codes, acc], [n, { f: c.scaling === "tensor" ? s : 1 }, { f: c.scaling === "tensor" ? inv : 1 }], this.groups(Math.ceil(n / group)));
+    return { acc, codes };
   }
 
   // ---- optimizers -------------------------------------------------------------

@@ -179,7 +179,7 @@ const cli: [name: string, args: string[], code: number, field: RegExp, allowed: 
   ["train: --out is the input", ["train", "good.mplab.json", "--out", "good.mplab.json"], 1, /--out/, /is the input file/],
   ["train: --out through a symlink to the input", ["train", "good.mplab.json", "--out", "link.mplab.json"], 1, /--out/, /is the input file/],
   ["train: --out folder missing", ["train", "good.mplab.json", "--out", "nope/r.json"], 1, /--out/, /does not exist \(nothing was run\)/],
-  ["train: --backend", ["train", "good.mplab.json", "--backend", "tpu"], 2, /--backend/, /auto, cpu, webgpu/],
+  ["train: --backend", ["train", "good.mplab.json", "--backend", "tpu"], 2, /--backend/, /auto, cpu, wasm, webgpu/],
   ["train: --memory-budget", ["train", "good.mplab.json", "--memory-budget=-3"], 2, /--memory-budget/, /\(0, 1048576\]/],
   ["train: over the budget", ["train", "budget.mplab.json", "--backend", "cpu", "-q"], 1, /needs about \d+ MiB/, /memory budget of 2048 MiB/],
   ["train: over a lower budget flag", ["train", "good.mplab.json", "--backend", "cpu", "--memory-budget", "0.0001", "-q"], 1, /needs about/, /memory budget of 0.00 MiB|raise the budget/],

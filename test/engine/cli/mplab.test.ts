@@ -83,7 +83,7 @@ test("train: every step overflows with a static scale of 2^40", () => {
 test("DeepSpeed's error at its floor ends the run: exit 1, the step named", () => {
   // 2^40 overflows every step: step 0 is absorbed (hysteresis 2), step 1 backs off to
   // the floor 2^39, step 2 raises
-  const scaler = { type: "dynamic", preset: "deepspeed", initScale: 2 ** 40, minScale: 2 ** 39 };
+  const scaler = { type: "dynamic", preset: "deepspeed", zeroStage: 1, initScale: 2 ** 40, minScale: 2 ** 39 };
   const r = mplab("train", configFile("ds.mplab.json", { ...tiny, scaler }), "--backend", "cpu", "--json", "-q");
   assert.equal(r.code, 1);
   const result = JSON.parse(r.stdout);

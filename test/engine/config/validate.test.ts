@@ -18,7 +18,7 @@ async function refuses(config: unknown, pattern: RegExp) {
 test("batchSize 0 names the field and the allowed range", () => refuses({ ...ok, batchSize: 0 }, /^batchSize must be an integer from 1 to 1000000, got 0$/));
 test("a fractional steps count", () => refuses({ ...ok, steps: 2.5 }, /steps must be an integer from 1 to 10000000, got 2.5/));
 test("backoffFactor outside (0, 1)", () => refuses({ ...ok, scaler: { type: "dynamic", backoffFactor: 1.5 } }, /scaler.backoffFactor must be in \(0, 1\), got 1.5/));
-test("an unknown precision lists the allowed ones", () => refuses({ ...ok, precision: "fp8" }, /precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", got "fp8"/));
+test("an unknown precision lists the allowed ones", () => refuses({ ...ok, precision: "fp8" }, /precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8", got "fp8"/));
 test("an unknown scaler preset", () => refuses({ ...ok, scaler: { type: "dynamic", preset: "jax" } }, /scaler.preset must be one of/));
 test("a missing model is required", () => refuses({ ...ok, model: undefined }, /model is required/));
 test("a model whose inputs differ from the data's", () => refuses({ ...ok, model: { type: "mlp", inputs: 3, outputs: 1 } }, /data.inputs is 2 but model.inputs is 3/));
@@ -28,7 +28,7 @@ test("NaN in the data names its row and column", () =>
 test("Infinity in the targets", () => refuses({ ...ok, data: { type: "arrays", xs: [[1, 2]], ys: [[Infinity]] } }, /data.ys\[0\]\[0\] is not a finite number: data must be finite, got Infinity/));
 test("an lr below zero", () => refuses({ ...ok, optimizer: { type: "sgd", lr: -1 } }, /optimizer.lr must be a number >= 0, got -1/));
 test("trained weights of the wrong shape", () => refuses({ ...ok, model: { ...ok.model, weights: [{ weight: [1], bias: [0] }] } }, /model.weights\[0\] must have 1x2 weights and 1 biases/));
-test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be "auto", "cpu" or "webgpu", got "tpu"/));
+test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be one of "auto", "cpu", "wasm", "webgpu"; got "tpu"/));
 
 test("spec constructors validate too", () => {
   assert.throws(() => mlp({ inputs: 0, outputs: 1 }), /model.inputs must be an integer from 1 to 65536, got 0/);

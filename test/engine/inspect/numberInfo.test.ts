@@ -39,3 +39,20 @@ test("numberAt finds the literal under the cursor, and not inside identifiers", 
   assert.deepEqual(at("1_000", 4)?.value, 1000);
   assert.equal(at("scaler", 2), null);
 });
+
+test("describeNumber: E4M3 and E5M2 values and bits beside fp16 and bf16 (the layout by hand)", () => {
+  const tenth = describeNumber(0.1);
+  // 0.1 = 1.6 · 2^-4: E4M3 exponent 3 (bias 7), mantissa 0.625 -> 101: 0 0011 101 = 0x1d = 0.1015625
+  assert.deepEqual([tenth.e4m3.value, tenth.e4m3.bits, tenth.e4m3.kind], [0.1015625, "0x1d", "normal"]);
+  // E5M2: exponent 11 (bias 15), 1.6 -> 1.5 (10): 0 01011 10 = 0x2e = 0.09375
+  assert.deepEqual([tenth.e5m2.value, tenth.e5m2.bits], [0.09375, "0x2e"]);
+  const big = describeNumber(500);
+  assert.ok(Number.isNaN(big.e4m3.value));
+  assert.equal(big.e4m3.kind, "overflow");
+  assert.deepEqual([big.e5m2.value, big.e5m2.bits], [512, "0x60"]);
+  assert.deepEqual([describeNumber(2 ** -10).e4m3.kind, describeNumber(2 ** -10).e4m3.value], ["underflow", 0]);
+  assert.deepEqual([describeNumber(2 ** -9).e4m3.kind, describeNumber(2 ** -9).e4m3.bits], ["subnormal", "0x01"]);
+  const md = formatNumberInfo(big);
+  assert.match(md, /\| fp8 E4M3 \| NaN \| 0x7f \| ∞ \| beyond ±448: NaN \(±448 saturating\) \|/);
+  assert.match(md, /\| fp8 E5M2 \| 512 \| 0x60 \|/);
+});
