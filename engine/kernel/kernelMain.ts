@@ -14,7 +14,7 @@ import { selectBackend, type BackendChoice } from "../backend/select.js";
 import { toMimeBundle } from "../notebook/display.js";
 import { cellApi } from "../notebook/cellApi.js";
 import { NotebookKernel, type ExecuteResult } from "../notebook/kernel.js";
-import { PROTOCOL_VERSION, ProtocolError, parsePageMessage, runResultSchema, type HostMessage, type PageMessage } from "../protocol.js";
+import { decodeNonFinite, PROTOCOL_VERSION, ProtocolError, parsePageMessage, runResultSchema, type HostMessage, type PageMessage } from "../protocol.js";
 import { RUN_RESULT_MIME } from "../train/runResult.js";
 import type { EngineSession } from "../session/engineSession.js";
 import { createInProcessSession } from "../session/inProcessSession.js";
@@ -140,7 +140,7 @@ function bundleOf(value: unknown): MimeBundle | null {
     const b = toMimeBundle(value);
     JSON.stringify(b); // the IPC channel is JSON: a BigInt inside would throw in send()
     // a renderer gets only a run result that is one (payloads' own schemas check the rest)
-    if (b && RUN_RESULT_MIME in b && !runResultSchema.safeParse(b[RUN_RESULT_MIME]).success) throw new Error("not a run result");
+    if (b && RUN_RESULT_MIME in b && !runResultSchema.safeParse(decodeNonFinite(b[RUN_RESULT_MIME])).success) throw new Error("not a run result");
     return b;
   } catch {
     try {

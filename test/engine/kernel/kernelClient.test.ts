@@ -122,4 +122,18 @@ describe("kernel process", () => {
     assert.equal(trained.length, 1);
     assert.deepEqual(trained[0]!.losses, run.losses, "the cell saw the owner's result");
   });
+
+  it("the owner validates what the kernel relays: a malformed engine request is answered with an error naming the field", async () => {
+    const k = kernel({ session: createInProcessSession() });
+    // a cell that reaches the kernel's IPC channel and sends a request of its own
+    const code = `const p = ${escape};
+await new Promise((resolve) => {
+  p.on("message", function h(m) { if (m.type === "session" && m.message.id === "bad1") { p.off("message", h); resolve(m.message.type + ": " + m.message.message) } });
+  p.channel.ref(); // the kernel only keeps the channel alive for its own requests
+  p.send({ type: "session", message: { v: 1, type: "train", id: "bad1", config: {}, chunkSize: 0 } });
+})`;
+    const r = await k.execute(code, cell("cell 1"));
+    assert.ok(r.status === "ok", JSON.stringify(r));
+    assert.match(String(r.bundle?.["text/plain"]), /^error: invalid host message: chunkSize: /);
+  });
 });
