@@ -27,6 +27,9 @@ export interface ComparedRun {
   series: { steps: number[]; losses: (number | null)[]; scales: number[] };
   /** overflowing steps, counted per bucket: the bucket's first step and how many overflowed in it */
   overflow: { step: number; count: number }[];
+  /** mixed-fp8 runs: the fp8 recipe, and the mean shares (over fp8 tensors and observed steps) their casts
+   * saturated and flushed to zero, the activation gradients' flushed share apart */
+  fp8?: { recipe: string; format: string; saturated: number; flushed: number; gradientsFlushed: number };
 }
 
 export interface RunDifference {
@@ -148,5 +151,12 @@ export function summariseRun(r: RunResult, label: string, maxPoints = 500): Comp
     underflow: { activationGrads: underflowShare(r, "activationGrads"), weightGrads: underflowShare(r, "weightGrads") },
     series: { steps, losses, scales },
     overflow: [...buckets].map(([step, count]) => ({ step, count })),
+    ...(r.fp8 ? { fp8: fp8Summary(r.fp8) } : {}),
   };
+}
+
+function fp8Summary(f: NonNullable<RunResult["fp8"]>): NonNullable<ComparedRun["fp8"]> {
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const of = (ts: typeof f.tensors, k: "saturated" | "flushed") => mean(ts.map((t) => mean(t[k])));
+  return { recipe: f.recipe.recipe, format: f.recipe.format, saturated: of(f.tensors, "saturated"), flushed: of(f.tensors, "flushed"), gradientsFlushed: of(f.tensors.filter((t) => t.role === "grads"), "flushed") };
 }
