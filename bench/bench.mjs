@@ -5,6 +5,7 @@
 //       @tensorflow/tfjs cpu, wasm and webgpu (the last on the same Dawn adapter)
 //   (b) training steps/s of the reference MLP (batch 256, 64-256-256-16, ReLU, MSE, SGD)
 //   (c) the memory ledger, mixed-fp16 against fp32
+//   (d) what an observed step (tensor statistics) costs against an unobserved one
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -199,6 +200,23 @@ for (const name of Object.keys(tfBackends)) {
   log(`train tfjs ${name} fp32: ${fmt(rate)} steps/s`);
 }
 
+// ---- (d) observed vs unobserved steps --------------------------------------------------
+// bench/observeCost.ts reaches below the public API (TrainStep, StepObserver): bundled here.
+const { build } = await import("esbuild");
+const costFile = join(mkdtempSync(join(os.tmpdir(), "mplab-bench-")), "observeCost.mjs");
+await build({ entryPoints: [join(here, "observeCost.ts")], outfile: costFile, bundle: true, platform: "node", format: "esm", loader: { ".wgsl": "text" }, logLevel: "warning" });
+const { observeCost } = await import(costFile);
+const COST_PAIRS = quick ? 3 : 7, COST_CHUNK = quick ? 2 : 4;
+const observed = [];
+for (const [name, b] of Object.entries(ours)) {
+  for (const precision of ["fp32", "mixed-fp16"]) {
+    const load = os.loadavg()[0];
+    const c = await observeCost(b, mlpConfig(precision, 1), COST_PAIRS, COST_CHUNK);
+    observed.push({ who: `ours ${name}`, precision, load, ...c });
+    log(`observed step ${name} ${precision}: ${fmt(c.ratio, 3)}x (${fmt(c.observedMs)} vs ${fmt(c.plainMs)} ms)`);
+  }
+}
+
 // ---- RESULTS.md -------------------------------------------------------------------------
 const rate = (who, precision = "fp32") => training.find((t) => t.who === who && t.precision === precision)?.rate;
 const big = SIZES[SIZES.length - 1];
@@ -234,6 +252,10 @@ for (const k of keys) {
   const a = ledger.fp32?.[k], m = ledger["mixed-fp16"]?.[k];
   lines.push(`| ${k} | ${a ?? "–"} | ${m ?? "–"} | ${a ? fmt(m / a) : "–"} |`);
 }
+lines.push("", `## (d) Observed step vs unobserved step (reference MLP; statistics of every tensor of the last micro-batch)`, "");
+lines.push(`One TrainStep: chunks of ${COST_CHUNK} observed steps and ${COST_CHUNK} unobserved steps alternate (${COST_PAIRS} pairs, each chunk ended by one flush, as in train()); the ratio of each pair, median over pairs. An observed step reads the values before each cast from the ops' optional fp32 outputs (no second product).`, "");
+lines.push("| backend | precision | observed / unobserved | observed ms | unobserved ms | load (1 min) |", "| --- | --- | --- | --- | --- | --- |");
+for (const o of observed) lines.push(`| ${o.who} | ${o.precision} | ${fmt(o.ratio, 3)}x | ${fmt(o.observedMs)} | ${fmt(o.plainMs)} | ${o.load.toFixed(1)} |`);
 lines.push("", "## Targets of issue 3 on this machine", "");
 const tg = (ok, text) => lines.push(`- ${ok === undefined ? "n/a" : ok ? "met" : "NOT met"}: ${text}`);
 const wgRate = rate("ours webgpu"), tfwg = rate("tfjs webgpu");
@@ -242,6 +264,8 @@ const g1024 = matmul[1024]?.["webgpu f32"];
 tg(g1024 === undefined ? undefined : g1024 >= 2.5, `f32 matmul at 1024 ≥ 2.5 GFLOP/s on SwiftShader: ${g1024 === undefined ? "not measured (--quick)" : fmt(g1024)}`);
 const cost = matmul[big]["webgpu f32"] / matmul[big]["webgpu fp16"];
 tg(Number.isFinite(cost) ? cost <= 1.3 : undefined, `emulated fp16 matmul costs ≤ 1.3x f32 (n = ${big}): ${fmt(cost)}x`);
+lines.push("", "## Targets of issue 12 (statistics) on this machine", "");
+for (const o of observed) tg(o.ratio <= 1.3, `an observed step costs ≤ 1.3x an unobserved one, ${o.who} ${o.precision}: ${fmt(o.ratio, 3)}x`);
 lines.push("", `Total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s.`, "");
 
 mkdirSync(here, { recursive: true });

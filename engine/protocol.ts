@@ -4,12 +4,16 @@
 // direction, each receiver validates everything it gets (parseHostMessage on the page,
 // parsePageMessage in the host) and switches exhaustively on `type`. Requests carry an
 // `id`; every answer, progress event and error names the request it belongs to.
-// Non-finite numbers (NaN/±Inf in statistics) do not survive JSON, so payloads are
-// passed through encodeNonFinite/decodeNonFinite at the boundary.
+// The payloads (run result, progress) are the engine's own schemas
+// (engine/train/runResult.ts); non-finite numbers (NaN/±Inf in statistics) do not
+// survive JSON, so messages pass through the one codec (engine/payload/nonFinite.ts).
 import { z } from "zod";
-import { mlpSpecSchema, precisionSchema } from "./config/schema.js";
 import type { BackendInfo } from "./backend/backend.js";
-import type { RunProgress, RunResult, TrainedModel } from "./train/runResult.js";
+import { anyNumber, decodeNonFinite, encodeNonFinite } from "./payload/nonFinite.js";
+import { describeIssues } from "./payload/parse.js";
+import { backendInfoSchema, runProgressSchema, runResultSchema, trainedModelSchema, type RunProgress, type RunResult, type TrainedModel } from "./train/runResult.js";
+
+export { backendInfoSchema, decodeNonFinite, encodeNonFinite, runProgressSchema, runResultSchema };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -17,7 +21,7 @@ export const PROTOCOL_VERSION = 1;
 
 export type HostMessage =
   /** run a training: `config` is the train() argument (validated by the engine) */
-  | { v: 1; type: "train"; id: string; config: Record<string, unknown>; chunkSize?: number }
+  | { v: 1; type: "train"; id: string; config: Record<string, unknown>; chunkSize?: number; memoryBudgetMiB?: number }
   | { v: 1; type: "predict"; id: string; model: TrainedModel; inputs: number[][] }
   /** stop the run started by request `id` at its next chunk */
   | { v: 1; type: "cancel"; id: string }
@@ -45,87 +49,12 @@ export type PageMessageType = PageMessage["type"];
 
 const version = z.literal(PROTOCOL_VERSION, { error: `v must be protocol version ${PROTOCOL_VERSION}` });
 const requestId = z.string().min(1).max(200);
-// Any number, NaN and ±Infinity included (zod's z.number() refuses them, and overflow
-// steps have an infinite gradient norm); they are decoded before validation.
-const num = z.custom<number>((v) => typeof v === "number", { error: "expected a number" });
-const numArray = z.array(num);
-const matrix = z.array(numArray);
-
-const trainedModelSchema = mlpSpecSchema.extend({
-  weights: z.array(z.object({ weight: numArray, bias: numArray })),
-  precision: precisionSchema,
-});
-
-export const backendInfoSchema = z.object({
-  name: z.enum(["cpu", "webgpu"]),
-  adapter: z.string(),
-  fp16: z.enum(["software", "native", "emulated"]),
-  note: z.string().optional(),
-  fallbackAdapter: z.boolean().optional(),
-});
-
-export const runProgressSchema = z.object({
-  step: z.number().int().min(0),
-  totalSteps: z.number().int().min(0),
-  losses: numArray,
-  scales: numArray,
-  gradNorms: numArray,
-  overflowSteps: z.array(z.number().int()),
-  elapsedMs: num,
-});
-
-const tensorStatsSchema = z.looseObject({
-  dtype: z.enum(["f32", "f16", "bf16"]),
-  count: num,
-  zero: num,
-  subnormal: num,
-  underflow: num,
-  overflow: num,
-  nan: num,
-  inf: num,
-  minAbs: num.nullable(),
-  maxAbs: num.nullable(),
-  histogram: z.object({ minExp: num, counts: numArray }),
-});
-
-export const runResultSchema = z.looseObject({
-  kind: z.literal("mplab.run"),
-  version: z.literal(1),
-  name: z.string().optional(),
-  config: z.record(z.string(), z.unknown()),
-  backend: backendInfoSchema,
-  precision: precisionSchema,
-  status: z.enum(["completed", "cancelled", "error"]),
-  error: z.string().optional(),
-  steps: z.number().int().min(0),
-  losses: numArray,
-  scales: numArray,
-  overflowSteps: z.array(z.number().int()),
-  skippedSteps: z.number().int().min(0),
-  firstNonFinite: z.array(z.object({ step: z.number().int(), layer: z.number().int(), tensor: z.string() })),
-  finalLoss: num.nullable(),
-  gradNorms: numArray,
-  statsSteps: z.array(z.number().int()),
-  layers: z.array(
-    z.looseObject({
-      layer: z.number().int(),
-      name: z.string(),
-      inputs: z.number().int(),
-      outputs: z.number().int(),
-      activation: z.string(),
-      tensors: z.record(z.string(), tensorStatsSchema),
-    }),
-  ),
-  memory: z.record(z.string(), num),
-  timings: z.looseObject({ totalMs: num, stepsPerSecond: num, setupMs: num }),
-  scalerState: z.record(z.string(), num),
-  model: trainedModelSchema,
-});
+const matrix = z.array(z.array(anyNumber));
 
 const hostMessageSchema = z.discriminatedUnion(
   "type",
   [
-    z.object({ v: version, type: z.literal("train"), id: requestId, config: z.record(z.string(), z.unknown()), chunkSize: z.number().int().min(1).optional() }),
+    z.object({ v: version, type: z.literal("train"), id: requestId, config: z.record(z.string(), z.unknown()), chunkSize: z.number().int().min(1).optional(), memoryBudgetMiB: z.number().gt(0).optional() }),
     z.object({ v: version, type: z.literal("predict"), id: requestId, model: trainedModelSchema, inputs: matrix }),
     z.object({ v: version, type: z.literal("cancel"), id: requestId }),
     z.object({ v: version, type: z.literal("describe"), id: requestId }),
@@ -155,13 +84,6 @@ export class ProtocolError extends Error {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "message"}: ${i.message}`)
-    .join("; ");
-}
-
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, direction: string): T {
   const decoded = decodeNonFinite(raw);
   const id = typeof (decoded as { id?: unknown })?.id === "string" ? (decoded as { id: string }).id : null;
@@ -180,52 +102,12 @@ export function parseHostMessage(raw: unknown): HostMessage {
 
 /** Validates a message the host received from the page. Throws ProtocolError. */
 export function parsePageMessage(raw: unknown): PageMessage {
-  return parseWith(pageMessageSchema, raw, "engine page") as unknown as PageMessage;
+  return parseWith(pageMessageSchema, raw, "engine page") as PageMessage;
 }
 
 /** Prepares a message for postMessage (JSON): NaN and ±Infinity become tagged objects. */
 export function encodeMessage<M extends HostMessage | PageMessage>(message: M): unknown {
   return encodeNonFinite(message);
-}
-
-// ---- non-finite numbers ---------------------------------------------------------------
-
-const NON_FINITE_TAG = "$nonFinite";
-
-export function encodeNonFinite(value: unknown): unknown {
-  if (typeof value === "number") {
-    if (Number.isFinite(value)) return value;
-    return { [NON_FINITE_TAG]: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" };
-  }
-  if (typeof value === "function" || typeof value === "symbol") return undefined; // not data: left out
-  if (Array.isArray(value)) return value.map(encodeNonFinite);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, encodeNonFinite);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const e = encodeNonFinite(v);
-      if (e !== undefined) out[k] = e;
-    }
-    return out;
-  }
-  return value;
-}
-
-export function decodeNonFinite(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeNonFinite);
-  if (value && typeof value === "object") {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === NON_FINITE_TAG) {
-      const tag = (value as Record<string, unknown>)[NON_FINITE_TAG];
-      if (tag === "NaN") return NaN;
-      if (tag === "Infinity") return Infinity;
-      if (tag === "-Infinity") return -Infinity;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = decodeNonFinite(v);
-    return out;
-  }
-  return value;
 }
 
 /** For exhaustive switches: a new message type that is not handled fails to compile. */

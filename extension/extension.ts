@@ -31,7 +31,7 @@ export interface MixedPrecisionApi {
 export function activate(context: vscode.ExtensionContext): MixedPrecisionApi {
   const output = vscode.window.createOutputChannel("Mixed Precision");
   const engine = new EngineClient(context.extensionUri, output, () => void vscode.commands.executeCommand("mplab.restartEngine"));
-  const controller = new NotebookController(engine);
+  const controller = new NotebookController(engine, vscode.Uri.joinPath(context.extensionUri, "dist", "kernel.mjs").fsPath, output);
   const status = createStatusBar(engine);
   const lastRuns = new LastRuns();
   const configProblems = new ConfigDiagnostics(lastRuns);
@@ -54,6 +54,12 @@ export function activate(context: vscode.ExtensionContext): MixedPrecisionApi {
     }),
     vscode.commands.registerCommand("mplab.inspectPrecision", () => inspectPrecision(engine)),
     vscode.commands.registerCommand("mplab.restartEngine", (): Promise<BackendInfo | undefined> => restartEngine(engine, controller)),
+    vscode.commands.registerCommand("mplab.restartKernel", (arg?: { notebookEditor?: { notebookUri?: vscode.Uri } } | vscode.Uri) => {
+      // from the notebook toolbar (an editor context) or the palette (the active notebook)
+      const uri = arg instanceof vscode.Uri ? arg : (arg?.notebookEditor?.notebookUri ?? vscode.window.activeNotebookEditor?.notebook.uri);
+      const nb = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri?.toString());
+      return nb ? controller.restartKernel(nb) : false;
+    }),
     vscode.commands.registerCommand("mplab.showEngine", () => showEngine(engine)),
     vscode.commands.registerCommand("mplab.sweepLossScale", (uri?: vscode.Uri) => sweepLossScale(engine, output, uri)),
     vscode.commands.registerCommand("mplab.exportPyTorch", (uri?: vscode.Uri) => exportPyTorchCommand(engine, output, uri)),

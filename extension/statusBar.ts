@@ -1,5 +1,5 @@
 // The status bar item: which backend the engine runs on (`WebGPU fp16`,
-// `WebGPU fp16 emulated`, `CPU`); clicking it opens the engine panel.
+// `WebGPU fp16 emulated`, `WASM SIMD`, `CPU`), the tooltip why; clicking it opens the engine panel.
 import * as vscode from "vscode";
 import type { BackendInfo } from "../engine/index.js";
 import { describeBackend } from "./engineHost/backendLabel.js";

@@ -2,9 +2,10 @@
 // with a note, so each area can add its entry here once.
 import { build } from "esbuild";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { watPlugin } from "./wat.mjs";
 
 const watch = process.argv.includes("--watch");
-const common = { bundle: true, sourcemap: "linked", logLevel: "warning", loader: { ".wgsl": "text" }, target: "es2022" };
+const common = { plugins: [watPlugin], bundle: true, sourcemap: "linked", logLevel: "warning", loader: { ".wgsl": "text" }, target: "es2022" };
 
 /** @type {import("esbuild").BuildOptions[]} */
 const bundles = [
@@ -12,8 +13,10 @@ const bundles = [
   { entryPoints: ["engine/index.ts"], outfile: "dist/engine.mjs", platform: "node", format: "esm", external: ["webgpu"] },
   // the mplab CLI
   { entryPoints: ["engine/cli/main.ts"], outfile: "dist/mplab.mjs", platform: "node", format: "esm", external: ["webgpu"], banner: { js: "#!/usr/bin/env node" } },
+  // the notebook kernel process (forked by the extension host and by mplab run, one per notebook)
+  { entryPoints: ["engine/kernel/kernelMain.ts"], outfile: "dist/kernel.mjs", platform: "node", format: "esm", external: ["webgpu"] },
   // the VS Code extension host side
-  { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"] },
+  { entryPoints: ["extension/extension.ts"], outfile: "dist/extension.cjs", platform: "node", format: "cjs", external: ["vscode", "webgpu"], logOverride: { "empty-import-meta": "silent" } },
   // the engine page that runs in a webview (engine + dashboard)
   // (node:* stays external: engine/data/csv.ts imports node:fs/promises only when run in Node)
   { entryPoints: ["webview/engine/main.ts"], outfile: "dist/webview/engine.js", platform: "browser", format: "iife", external: ["node:*"] },

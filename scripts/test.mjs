@@ -6,8 +6,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensurePrerequisites } from "./prerequisites.mjs";
 
 const only = process.argv[2];
+// the browser and VS Code suites need system packages and an offline VS Code: brought in
+// first (or a clear stop with the command to run), never discovered as skipped tests
+if (only !== "unit" && !ensurePrerequisites()) process.exit(1);
 const ENV = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? mkdtempSync(join(tmpdir(), "xdg-")) };
 // SwiftShader Vulkan from Debian's chromium package: the WebGPU tests' adapter here.
 const swiftshader = "/usr/lib/chromium/vk_swiftshader_icd.json";

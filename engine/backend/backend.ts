@@ -31,7 +31,7 @@ export interface Tensor {
 }
 
 export interface BackendInfo {
-  name: "cpu" | "webgpu";
+  name: "cpu" | "webgpu" | "wasm";
   /** human-readable adapter or machine description */
   adapter: string;
   /** how fp16 is computed: "software" (CPU), "native" (WGSL f16), "emulated" (packed u32) */
@@ -54,6 +54,10 @@ export interface ScalerRule {
   hysteresis: number;
   minScale: number; // 0 = no floor
   maxScale: number; // Infinity = no ceiling (other than the fp32 range)
+  /** deepspeed only: the ZeRO stage picking DeepSpeed's rule, 0 (FP16_Optimizer, no hysteresis) or 1-3 (DynamicLossScaler); absent = 0 */
+  zeroStage?: number;
+  /** deepspeed with zeroStage 1-3: a clean step restores the hysteresis (not only a growth); absent = false */
+  consecutiveHysteresis?: boolean;
 }
 
 /** The scaler state machine's numbers; plain data so it can be saved and resumed. */

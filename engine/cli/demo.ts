@@ -20,8 +20,9 @@ mixed fp16 with a dynamic loss scaler (PyTorch's rule), and in mixed bf16 withou
 one; prints them side by side.
 
 Options:
-  --backend auto|cpu|webgpu   where to run (default cpu: the reference backend,
-                              the same numbers on every machine)
+  --backend auto|cpu|wasm|webgpu
+                              where to run (default auto: WebGPU on a GPU, else wasm;
+                              cpu is the reference backend, the same numbers everywhere)
   --steps N                   steps per run (default: the example's)
   --json                      print the comparison as JSON
   -q, --quiet                 no progress on stderr
@@ -105,7 +106,7 @@ async function run(args: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const backend = parseBackend(values.backend, "cpu");
+  const backend = parseBackend(values.backend, "auto");
   const steps = values.steps === undefined ? example.steps : Number(values.steps);
   if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got "${values.steps}"`);
   const variants: Variant[] = [

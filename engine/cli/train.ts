@@ -1,6 +1,8 @@
 // Node-only: part of the mplab command line.
 // `mplab train FILE.mplab.json`: one run from a config file, a summary at the end.
-import { readFile, writeFile } from "node:fs/promises";
+import { checkOutPath, readTextFile, writeAtomically } from "./files.js";
+import { parseJsonText } from "../config/jsonText.js";
+import { MEMORY_BUDGET_USAGE, parseMemoryBudget } from "./memoryFlag.js";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { train } from "../train/run.js";
@@ -17,15 +19,18 @@ see schemas/mplab.schema.json) and prints a summary: final loss, skipped and
 overflowing steps, the range of the loss scale, per-layer underflow and overflow.
 
 Options:
-  --backend auto|cpu|webgpu   where to run (default auto: WebGPU if available, else CPU)
+  --backend auto|cpu|wasm|webgpu
+                              where to run (default auto: WebGPU on a GPU, else wasm)
   --json                      print the RunResult as JSON on stdout instead of the summary
-  --out FILE                  also write the RunResult as JSON to FILE
+  --out FILE                  also write the RunResult as JSON to FILE (not the config itself)
+${MEMORY_BUDGET_USAGE}
   -q, --quiet                 no progress on stderr
   -h, --help                  this text
 
 Exit status: 0 done, 1 bad config or failed run, 2 bad command line, 130 interrupted.`;
 
-export const BACKENDS: readonly BackendChoice[] = ["auto", "cpu", "webgpu"];
+export { BACKEND_CHOICES as BACKENDS } from "../backend/choose.js";
+import { BACKEND_CHOICES as BACKENDS } from "../backend/choose.js";
 
 export function parseBackend(v: string | undefined, fallback: BackendChoice = "auto"): BackendChoice {
   if (v === undefined) return fallback;
@@ -35,18 +40,8 @@ export function parseBackend(v: string | undefined, fallback: BackendChoice = "a
 
 /** Reads and parses a config file; errors name the file. */
 export async function readConfigFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  const text = await readTextFile(file);
+  const config = parseJsonText(text, file);
   // a CSV path in the config is relative to the config file, not to the shell's directory
   const data = (config as { data?: { type?: unknown; path?: unknown } } | null)?.data;
   if (data && data.type === "csv" && typeof data.path === "string" && !isAbsolute(data.path)) {
@@ -56,13 +51,13 @@ export async function readConfigFile(file: string): Promise<unknown> {
 }
 
 /** Runs train() with progress on stderr; Ctrl-C cancels the run (a partial result). */
-export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean, lines = 10): Promise<RunResult> {
+export async function runWithProgress(config: unknown, backend: BackendChoice, label: string, quiet: boolean, lines = 10, memoryBudgetMiB?: number): Promise<RunResult> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   const progress = quiet ? null : progressReporter(process.stderr, label, lines);
   try {
-    return await train(config, { backend, signal: abort.signal, onProgress: progress?.onProgress });
+    return await train(config, { backend, signal: abort.signal, onProgress: progress?.onProgress, memoryBudgetMiB });
   } finally {
     progress?.done();
     process.removeListener("SIGINT", onSigint);
@@ -86,6 +81,7 @@ async function run(args: string[]): Promise<number> {
       backend: { type: "string" },
       json: { type: "boolean", default: false },
       out: { type: "string" },
+      "memory-budget": { type: "string" },
       quiet: { type: "boolean", short: "q", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -96,11 +92,15 @@ async function run(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one config file, got ${positionals.length}` : "missing the config file (FILE.mplab.json)");
   const backend = parseBackend(values.backend);
+  const budget = parseMemoryBudget(values["memory-budget"]);
+  if (values.out === "") throw new UsageError("--out needs a file name");
   const file = positionals[0];
   let result: RunResult;
   try {
+    // --out is checked before any work: a run is never lost to a folder that is not there
+    if (values.out !== undefined) await checkOutPath(values.out, [file]);
     const config = await readConfigFile(file);
-    result = await runWithProgress(config, backend, "train", values.quiet);
+    result = await runWithProgress(config, backend, "train", values.quiet, 10, budget);
   } catch (e) {
     console.error(`mplab train: ${describeError(e, file)}`);
     return 1;
@@ -108,7 +108,7 @@ async function run(args: string[]): Promise<number> {
   const json = JSON.stringify(result, null, 2) + "\n";
   if (values.out) {
     try {
-      await writeFile(values.out, json);
+      await writeAtomically(values.out, json);
     } catch (e) {
       console.error(`mplab train: cannot write ${values.out}: ${(e as Error).message}`);
       return 1;

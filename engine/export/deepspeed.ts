@@ -1,6 +1,9 @@
 // Export to DeepSpeed: the ds_config JSON matching a run (precision section,
-// loss scaler, optimizer, batch sizes), and back: importDeepSpeed(json) reads a
-// ds_config into our specs. For the deepspeed preset the round trip is exact.
+// loss scaler, ZeRO stage, optimizer, batch sizes), and back: importDeepSpeed(json)
+// reads a ds_config into our specs. For the deepspeed preset the round trip is exact
+// (where minScale is an integer >= 1). What is written passes DeepSpeed 0.19's config
+// checks (shared notes "loss-scalers.md"): with dynamic scaling an integer
+// min_loss_scale > 0 and loss_scale_window > 0, an integer initial_scale_power.
 import type { OptimizerSpec, Precision, ScalerSpec, TrainConfig, TrainConfigInput } from "../config/schema.js";
 import type { RunResult } from "../train/runResult.js";
 import { configOf } from "./configOf.js";
@@ -24,6 +27,8 @@ export interface DeepSpeedConfig {
   optimizer: { type: string; params: Record<string, number | number[]> };
   fp16: DeepSpeedFp16;
   bf16: { enabled: boolean };
+  /** the ZeRO stage picks DeepSpeed's loss-scaler rule (0: FP16_Optimizer, 1-3: DynamicLossScaler) */
+  zero_optimization: { stage: number };
   steps_per_print: number;
 }
 
@@ -55,11 +60,12 @@ export function exportDeepSpeed(x: TrainConfigInput | TrainConfig | RunResult): 
         initial_scale_power: Math.round(Math.log2(r.initScale)),
         loss_scale_window: r.growthInterval,
         hysteresis: r.hysteresis,
-        consecutive_hysteresis: false,
-        min_loss_scale: r.minScale,
+        consecutive_hysteresis: r.consecutiveHysteresis,
+        min_loss_scale: dsMinLossScale(r.minScale),
       };
     }
   }
+  const zeroStage = c.scaler.type === "dynamic" ? resolveScaler(c.scaler).zeroStage : 0;
   return {
     train_batch_size: c.batchSize * c.accumulationSteps,
     train_micro_batch_size_per_gpu: c.batchSize,
@@ -67,8 +73,14 @@ export function exportDeepSpeed(x: TrainConfigInput | TrainConfig | RunResult): 
     optimizer,
     fp16,
     bf16: { enabled: c.precision === "mixed-bf16" },
+    zero_optimization: { stage: zeroStage },
     steps_per_print: Math.max(1, Math.floor(c.steps / 10)),
   };
+}
+
+/** DeepSpeed wants an integer min_loss_scale > 0: ours rounded up (never below our floor), at least 1. */
+function dsMinLossScale(minScale: number): number {
+  return Math.max(1, Math.ceil(minScale));
 }
 
 /** What of the run DeepSpeed's config cannot say (each a sentence). */
@@ -83,8 +95,22 @@ export function deepSpeedCaveats(x: TrainConfigInput | TrainConfig | RunResult):
   if (!Number.isInteger(Math.log2(r.initScale))) out.push(`initScale ${r.initScale} is not a power of two: initial_scale_power rounds it to 2^${Math.round(Math.log2(r.initScale))}`);
   if (r.growthFactor !== 2 || r.backoffFactor !== 0.5) out.push(`DeepSpeed always grows ×2 and backs off ×0.5 (this run: ×${r.growthFactor}, ×${r.backoffFactor})`);
   if (Number.isFinite(r.maxScale)) out.push(`DeepSpeed's scale has no ceiling (this run: maxScale ${r.maxScale})`);
-  if (s.preset !== "deepspeed") out.push(`the ${s.preset} preset becomes DeepSpeed's rule: its window counts from the last overflow, like a growth counter reset on overflow`);
+  const floor = dsMinLossScale(r.minScale);
+  if (r.minScale === 0) out.push(`the ${s.preset} preset has no floor, DeepSpeed needs min_loss_scale >= 1: the exported run's scale stops at 1 (ZeRO stage ${r.zeroStage}: ${r.zeroStage === 0 ? "it stays at 1 and keeps skipping overflowing steps" : "an overflow at 1 stops the run with DeepSpeed's error"}) where this run's would go below 1`);
+  else if (floor !== r.minScale) out.push(`minScale ${r.minScale} is not an integer >= 1, which DeepSpeed's min_loss_scale must be: exported as ${floor}, so the scale stops higher`);
+  if (s.preset !== "deepspeed") {
+    out.push(`the ${s.preset} preset becomes DeepSpeed's rule: DeepSpeed grows after loss_scale_window + 1 clean steps since the last overflow (this preset after ${r.growthInterval}), then every ${r.growthInterval}`);
+    if (s.preset === "apex") out.push("Apex's window also counts from the last growth; DeepSpeed's only from the last overflow (the same while there is no overflow)");
+  }
   return out;
+}
+
+/** zero_optimization.stage (absent: 0, DeepSpeed's default). */
+function zeroStageOf(z: unknown): number {
+  if (z === undefined || z === null) return 0;
+  if (typeof z !== "object" || Array.isArray(z)) throw new Error(`importDeepSpeed: zero_optimization must be an object, got ${JSON.stringify(z)}`);
+  const st = (z as Record<string, unknown>).stage;
+  return st === undefined ? 0 : num(st, "zero_optimization.stage", (n) => Number.isInteger(n) && n >= 0 && n <= 3, "0, 1, 2 or 3");
 }
 
 export interface ImportedDeepSpeed {
@@ -134,10 +160,18 @@ export function importDeepSpeed(json: unknown): ImportedDeepSpeed {
         if (h !== DS.hysteresis) spec.hysteresis = h;
       }
       if (fp16.min_loss_scale !== undefined) {
-        const m = num(fp16.min_loss_scale, "fp16.min_loss_scale", (n) => n >= 0, "a number >= 0");
+        const m = num(fp16.min_loss_scale, "fp16.min_loss_scale", (n) => Number.isInteger(n) && n > 0, "an integer > 0 (DeepSpeed's check with dynamic scaling)");
         if (m !== DS.minScale) spec.minScale = m;
       }
-      if (fp16.consecutive_hysteresis === true) notes.push("fp16.consecutive_hysteresis true is not supported: our deepspeed preset uses DeepSpeed's default (false)");
+      const stage = zeroStageOf(d.zero_optimization);
+      if (stage !== 0) spec.zeroStage = stage;
+      const consecutive = fp16.consecutive_hysteresis;
+      if (consecutive !== undefined && typeof consecutive !== "boolean") throw new Error(`importDeepSpeed: fp16.consecutive_hysteresis must be true or false, got ${JSON.stringify(consecutive)}`);
+      if (stage === 0) {
+        if (spec.hysteresis !== undefined) notes.push(`fp16.hysteresis ${spec.hysteresis} has no effect at ZeRO stage 0 (FP16_Optimizer has no hysteresis): dropped`);
+        if (consecutive === true) notes.push("fp16.consecutive_hysteresis has no effect at ZeRO stage 0 (FP16_Optimizer has no hysteresis): dropped");
+        delete spec.hysteresis;
+      } else if (consecutive === true) spec.consecutiveHysteresis = true;
       scaler = spec;
     }
   }

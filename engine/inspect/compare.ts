@@ -2,55 +2,15 @@
 // table of their differences against the fp32 run. Plain data for the renderer.
 import { scalerLabel } from "../export/scalerDefaults.js";
 import type { RunResult, TensorRole } from "../train/runResult.js";
+import { COMPARISON_MIME, type ComparedRun, type Comparison, type RunDifference } from "./comparison.js";
 
-export const COMPARISON_MIME = "application/vnd.mplab.compare+json";
+export { COMPARISON_MIME, type ComparedRun, type Comparison, type RunDifference };
 
 export interface CompareOptions {
   /** the run the others are measured against: a run, its index, or (default) the first fp32 run */
   reference?: RunResult | number;
   /** longest series kept per run; longer runs are averaged into this many buckets (default 500) */
   maxPoints?: number;
-}
-
-export interface ComparedRun {
-  label: string;
-  precision: RunResult["precision"];
-  scaler: string;
-  status: RunResult["status"];
-  steps: number;
-  finalLoss: number | null;
-  skippedSteps: number;
-  /** count-weighted share over layers of gradient values that underflowed to zero in their cast */
-  underflow: { activationGrads: number; weightGrads: number };
-  /** the first step of each bucket (every step when the run is short), its mean loss (null when no
-   * finite loss), and its smallest scale (so backoffs stay visible) */
-  series: { steps: number[]; losses: (number | null)[]; scales: number[] };
-  /** overflowing steps, counted per bucket: the bucket's first step and how many overflowed in it */
-  overflow: { step: number; count: number }[];
-  /** mixed-fp8 runs: the fp8 recipe, and the mean shares (over fp8 tensors and observed steps) their casts
-   * saturated and flushed to zero, the activation gradients' flushed share apart */
-  fp8?: { recipe: string; format: string; saturated: number; flushed: number; gradientsFlushed: number };
-}
-
-export interface RunDifference {
-  label: string;
-  /** final loss / the reference's final loss (null when either is missing) */
-  finalLossRatio: number | null;
-  skippedSteps: number;
-  /** skipped steps beyond the reference's */
-  extraSkippedSteps: number;
-  activationGradUnderflow: number;
-  weightGradUnderflow: number;
-}
-
-export interface Comparison {
-  kind: "mplab.compare";
-  version: 1;
-  /** index into runs of the reference, null when there is none */
-  reference: number | null;
-  runs: ComparedRun[];
-  /** one row per run other than the reference; empty without a reference */
-  differences: RunDifference[];
 }
 
 const isRun = (x: unknown): x is RunResult => typeof x === "object" && x !== null && (x as RunResult).kind === "mplab.run";

@@ -7,7 +7,7 @@
 // are divided by the scale here; when the scale changed between observed steps
 // the unscaled extremes are bounds (largest / smallest scale, smallest / largest
 // scale), which keeps the advised window on the safe side.
-import type { ScalerSpecInput } from "../config/schema.js";
+import type { ScalerSpec } from "../config/schema.js";
 import { resolveScaler, scalerLabel } from "../export/scalerDefaults.js";
 import { F16_MAX, F16_MIN_SUBNORMAL } from "../numerics/float16.js";
 import { TENSOR_ROLES, type RunResult, type TensorRole, type TensorStats } from "../train/runResult.js";
@@ -180,7 +180,7 @@ function recommendScaler(run: RunResult, window: ScaleWindow | null, core: Scale
   const forWhat = run.precision === "fp32" ? " (for a mixed-fp16 run of this model)" : "";
   if (!window) {
     return spec.type === "dynamic" || spec.type === "static"
-      ? { spec: spec as ScalerSpecInput, reason: "no gradient statistics were observed: keep the scaler as it is" }
+      ? { spec, reason: "no gradient statistics were observed: keep the scaler as it is" }
       : { spec: { type: "dynamic", preset: "pytorch" }, reason: "no gradient statistics were observed: start from PyTorch's defaults" };
   }
   const r = resolveScaler(spec);
@@ -207,9 +207,9 @@ function recommendScaler(run: RunResult, window: ScaleWindow | null, core: Scale
       growthWhy = `; the scale overflowed ${late} times after calibrating (every ~${Math.round(gap)} steps): a longer growth interval probes less often`;
     }
   }
-  const out: ScalerSpecInput = { type: "dynamic", preset: spec.preset, initScale: scale };
+  const out: ScalerSpec = { type: "dynamic", preset: spec.preset, initScale: scale };
   if (growthInterval !== r.growthInterval || spec.growthInterval !== undefined) out.growthInterval = growthInterval;
-  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale"] as const) if (spec[k] !== undefined) out[k] = spec[k];
+  for (const k of ["growthFactor", "backoffFactor", "hysteresis", "minScale", "maxScale", "zeroStage", "consecutiveHysteresis"] as const) if (spec[k] !== undefined) (out as Record<string, unknown>)[k] = spec[k];
   return { spec: out, reason: `${spec.preset} preset from ${fmtPow2(scale)}${forWhat}: ${because}${growthWhy}` };
 }
 

@@ -3,14 +3,16 @@
 // says which to use. Progress per step, cancel between and inside runs.
 import type { Backend } from "../backend/backend.js";
 import type { BackendChoice } from "../backend/select.js";
-import type { Precision, ScalerSpecInput, TrainConfigInput } from "../config/schema.js";
+import type { Precision, ScalerSpec, ScalerSpecInput, TrainConfigInput } from "../config/schema.js";
 import { parseTrainConfig } from "../config/validate.js";
 import { scalerLabel } from "../export/scalerDefaults.js";
 import { train } from "../train/run.js";
 import type { RunProgress, RunResult } from "../train/runResult.js";
-import { summariseRun, underflowShare, type ComparedRun } from "./compare.js";
+import { summariseRun, underflowShare } from "./compare.js";
+import { SWEEP_MIME, type SweepEntry, type SweepResult } from "./sweepResult.js";
 
-export const SWEEP_MIME = "application/vnd.mplab.sweep+json";
+export { SWEEP_MIME, type SweepEntry, type SweepResult };
+
 
 export interface SweepGrid {
   /** scalers to try (default: the base config's) */
@@ -43,32 +45,6 @@ export interface SweepOptions {
   acceptable?: number;
 }
 
-export interface SweepEntry {
-  /** 1-based; null for configurations that did not finish */
-  rank: number | null;
-  label: string;
-  precision: Precision;
-  scaler: ScalerSpecInput;
-  status: RunResult["status"] | "not run";
-  finalLoss: number | null;
-  /** final loss / fp32's final loss */
-  finalLossRatio: number | null;
-  skippedSteps: number;
-  /** count-weighted share of gradient values (activation + weight gradients) that underflowed */
-  underflow: number;
-}
-
-export interface SweepResult {
-  kind: "mplab.sweep";
-  version: 1;
-  status: "completed" | "cancelled";
-  /** the fp32 run the grid is measured against; `added` when it was not part of the grid */
-  reference: { label: string; finalLoss: number | null; added: boolean } | null;
-  ranked: SweepEntry[];
-  recommendation: { label: string; precision: Precision; scaler: ScalerSpecInput; reason: string } | null;
-  runs: ComparedRun[];
-}
-
 /**
  * The grid of `Mixed Precision: Sweep Loss Scale` for a config: its fp16 precision (or
  * mixed-fp16) with no scaler, three static scales and the dynamic presets that differ most.
@@ -88,10 +64,13 @@ export function defaultSweepGrid(base: TrainConfigInput): Required<SweepGrid> {
   };
 }
 
-interface Job { label: string; config: TrainConfigInput; precision: Precision; scaler: ScalerSpecInput; grid: boolean }
+interface Job { label: string; config: TrainConfigInput; precision: Precision; scaler: ScalerSpec; grid: boolean }
 
 export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: SweepOptions = {}): Promise<SweepResult> {
   const baseCfg = parseTrainConfig(base);
+  if (typeof grid !== "object" || grid === null || Array.isArray(grid)) {
+    throw new Error(`sweep: grid must be an object like { precision: ["fp32", "mixed-fp16"], scaler: [...] }, got ${grid === null ? "null" : Array.isArray(grid) ? "an array" : typeof grid}`);
+  }
   const precisions = grid.precision ?? [baseCfg.precision];
   const scalers = grid.scaler ?? [baseCfg.scaler as ScalerSpecInput];
   if (!Array.isArray(precisions) || !precisions.length) throw new Error("sweep: grid.precision must be a non-empty array of precisions");
@@ -102,7 +81,7 @@ export async function sweep(base: TrainConfigInput, grid: SweepGrid, opts: Sweep
     for (const scaler of scalers) {
       const config = { ...base, precision, scaler, name: undefined };
       const parsed = parseTrainConfig(config); // every configuration is checked before the first run
-      jobs.push({ label: `${precision}, ${scalerLabel(parsed.scaler)}`, config, precision, scaler, grid: true });
+      jobs.push({ label: `${precision}, ${scalerLabel(parsed.scaler)}`, config, precision, scaler: parsed.scaler, grid: true });
     }
   const refInGrid = jobs.findIndex((j) => j.precision === "fp32");
   if (refInGrid < 0) jobs.unshift({ label: "fp32 reference", config: { ...base, precision: "fp32", scaler: { type: "none" }, name: undefined }, precision: "fp32", scaler: { type: "none" }, grid: false });

@@ -12,7 +12,7 @@ export interface CellApiOptions {
   /** the session to run on; called at each train/predict, so a restarted engine is picked up */
   session: () => EngineSession;
   /** defaults for train() calls that do not set them (from the user's settings) */
-  defaults?: () => { precision?: TrainConfigInput["precision"]; chunkSize?: number };
+  defaults?: () => { precision?: TrainConfigInput["precision"]; chunkSize?: number; memoryBudgetMiB?: number };
 }
 
 interface CellTrainOptions {
@@ -31,6 +31,7 @@ export function cellApi(options: CellApiOptions): KernelGlobals {
       const result = await options.session().train(full, {
         signal,
         chunkSize: defaults.chunkSize,
+        memoryBudgetMiB: defaults.memoryBudgetMiB,
         onProgress: (p) => {
           execution?.progress(p);
           trainOptions.onProgress?.(p);
@@ -50,9 +51,9 @@ export function cellApi(options: CellApiOptions): KernelGlobals {
     async function sweep(...args: Parameters<typeof engine.sweep>): ReturnType<typeof engine.sweep> {
       const [base, grid, opts = {}] = args;
       const signal = kernel.current?.signal;
-      const chunkSize = options.defaults?.()?.chunkSize;
+      const { chunkSize, memoryBudgetMiB } = options.defaults?.() ?? {};
       return engine.sweep(base, grid, {
-        run: (config, o) => options.session().train(config, { ...o, chunkSize }),
+        run: (config, o) => options.session().train(config, { ...o, chunkSize, memoryBudgetMiB }),
         ...opts,
         signal: opts.signal && signal ? AbortSignal.any([opts.signal, signal]) : (opts.signal ?? signal),
       });

@@ -8,23 +8,23 @@
 // cell-relative stack as the traceback. Stops at the first cell that fails.
 import type { RunProgress } from "../train/runResult.js";
 import { isJsonMime, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "./format.js";
-import { toMimeBundle } from "./display.js";
-import type { ExecuteResult, NotebookKernel } from "./kernel.js";
+import type { CellRunner } from "../kernel/kernelClient.js";
+import type { CellOutcome } from "../kernel/kernelProtocol.js";
 
 export interface ExecuteNotebookOptions {
-  /** aborting interrupts the running cell; no further cell starts */
+  /** aborting: no further cell starts (interrupting the running one is the runner's: KernelClient.interrupt) */
   signal?: AbortSignal;
   /** a code cell starts: its index in nb.cells, its rank among the code cells, how many there are */
   onCellStart?(index: number, rank: number, codeCells: number): void;
   /** a code cell ended (its outputs are in the notebook by then) */
-  onCellEnd?(index: number, result: ExecuteResult): void;
+  onCellEnd?(index: number, result: CellOutcome): void;
   /** a training run in the cell made progress */
   onProgress?(index: number, p: RunProgress): void;
 }
 
 export type NotebookRunStatus =
   | { status: "ok"; cellsRun: number }
-  | { status: "error" | "interrupted"; cellsRun: number; /** index in nb.cells of the cell that stopped the run */ cell: number; result: ExecuteResult };
+  | { status: "error" | "interrupted" | "died"; cellsRun: number; /** index in nb.cells of the cell that stopped the run */ cell: number; result: CellOutcome };
 
 /** The name a cell goes by in errors: "cell N", N its 1-based place in the notebook (as in VS Code). */
 export const cellName = (index: number) => `cell ${index + 1}`;
@@ -34,7 +34,7 @@ export const cellName = (index: number) => `cell ${index + 1}`;
  * execution count (1, 2, ... in the order run). Mutates `nb`. Cells after a failed or
  * interrupted one are left as they were.
  */
-export async function executeNotebook(nb: NbNotebook, kernel: NotebookKernel, options: ExecuteNotebookOptions = {}): Promise<NotebookRunStatus> {
+export async function executeNotebook(nb: NbNotebook, kernel: CellRunner, options: ExecuteNotebookOptions = {}): Promise<NotebookRunStatus> {
   const code = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === "code");
   let count = 0;
   for (const [cell, index] of code) {
@@ -45,10 +45,9 @@ export async function executeNotebook(nb: NbNotebook, kernel: NotebookKernel, op
     const outputs = new CellOutputs();
     const result = await kernel.execute(cell.source, {
       name: cellName(index),
-      signal: options.signal,
       stdout: (t) => outputs.stream("stdout", t),
       stderr: (t) => outputs.stream("stderr", t),
-      display: (v) => outputs.display(v),
+      display: (b) => outputs.display(b),
       progress: (p) => options.onProgress?.(index, p),
     });
     count++;
@@ -81,19 +80,20 @@ class CellOutputs {
     else this.outputs.push({ output_type: "stream", name, text });
   }
 
-  display(value: unknown): void {
-    const bundle = toMimeBundle(value);
-    if (bundle) this.outputs.push({ output_type: "display_data", data: nbBundle(bundle), metadata: {} });
+  display(bundle: MimeBundle): void {
+    this.outputs.push({ output_type: "display_data", data: nbBundle(bundle), metadata: {} });
   }
 
-  finish(result: ExecuteResult, executionCount: number): NbOutput[] {
+  finish(result: CellOutcome, executionCount: number): NbOutput[] {
     if (result.status === "ok") {
-      const bundle = toMimeBundle(result.value);
+      const bundle = result.bundle;
       if (bundle) this.outputs.push({ output_type: "execute_result", data: nbBundle(bundle), metadata: {}, execution_count: executionCount });
     } else if (result.status === "error") {
       const e = result.error;
       const where = e.line !== undefined ? ` (line ${e.line})` : "";
       this.outputs.push({ output_type: "error", ename: e.name, evalue: `${e.message}${where}`, traceback: e.stack.split("\n") });
+    } else if (result.status === "died") {
+      this.outputs.push({ output_type: "error", ename: "KernelDied", evalue: result.message, traceback: [] });
     } else {
       this.outputs.push({ output_type: "error", ename: "Interrupted", evalue: result.message, traceback: [] });
     }

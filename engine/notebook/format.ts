@@ -3,6 +3,8 @@
 // problem (a broken file must never be opened as an empty notebook and saved over);
 // everything it does not interpret (metadata, unknown keys) is kept for the round trip.
 
+import { decodeUtf8, parseJsonText } from "../config/jsonText.js";
+
 export type MimeBundle = Record<string, unknown>;
 
 export type NbOutput =
@@ -52,16 +54,6 @@ function multiline(x: unknown, where: string): string {
 }
 
 /** Where in the text a JSON.parse error is, as "line L, column C" when the engine says. */
-function jsonErrorPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return "";
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const column = pos - before.lastIndexOf("\n");
-  return ` at line ${line}, column ${column}`;
-}
-
 function parseOutput(o: unknown, where: string): NbOutput {
   if (!isObject(o)) throw new NotebookFormatError(`${where} must be an object`);
   switch (o.output_type) {
@@ -119,15 +111,24 @@ function parseCell(c: unknown, i: number): NbCell {
   return cell;
 }
 
+/** Notebook file bytes -> text: UTF-8 only (the byte offset of the first bad byte otherwise), BOM dropped. Throws NotebookFormatError. */
+export function decodeNotebookBytes(bytes: Uint8Array): string {
+  try {
+    return decodeUtf8(bytes, "it");
+  } catch (e) {
+    throw new NotebookFormatError((e as Error).message.replace(/ \(it was left unchanged\)$/, ""));
+  }
+}
+
 /** Parses notebook file text. An empty file is a new, empty notebook. Throws NotebookFormatError. */
 export function parseNotebook(text: string): NbNotebook {
+  text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM is accepted
   if (text.trim() === "") return { nbformat: 4, nbformat_minor: 5, metadata: structuredClone(DEFAULT_NOTEBOOK_METADATA), cells: [] };
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    throw new NotebookFormatError(`the file is not valid JSON${jsonErrorPosition(text, msg)}: ${msg}`);
+    throw new NotebookFormatError((e as Error).message.replace(/^the file is /, "it is "));
   }
   if (!isObject(raw)) throw new NotebookFormatError("the file must hold a JSON object (an nbformat 4 notebook)");
   if (raw.nbformat !== 4) throw new NotebookFormatError(`nbformat must be 4 (found ${JSON.stringify(raw.nbformat)})`);

@@ -34,15 +34,8 @@ export interface ExecuteOptions {
   progress?: (p: RunProgress) => void;
 }
 
-export interface CellError {
-  name: string;
-  message: string;
-  /** 1-based line in the cell where it happened, when known */
-  line?: number;
-  column?: number;
-  /** the stack, reduced to frames in cells */
-  stack: string;
-}
+import type { CellError } from "../kernel/kernelProtocol.js";
+export type { CellError };
 
 export type ExecuteResult =
   | { status: "ok"; value: unknown }
@@ -69,9 +62,17 @@ export class NotebookKernel {
 
   /**
    * `globals` makes the cell API; it may read `kernel.current` when called from a cell.
-   * `interruptGraceMs`: how long an interrupted cell may take to stop by itself.
+   * `interruptGraceMs`: how long an interrupted cell may take to stop by itself;
+   * `breakOnSigint`: SIGINT stops the synchronous part of a cell (vm's breakOnSigint).
    */
-  constructor(globals: KernelGlobals = () => ({}), private readonly interruptGraceMs = 3000) {
+  private readonly interruptGraceMs: number;
+  private readonly breakOnSigint: boolean;
+
+  constructor(globals: KernelGlobals = () => ({}), options: number | { interruptGraceMs?: number; breakOnSigint?: boolean } = {}) {
+    const o = typeof options === "number" ? { interruptGraceMs: options } : options;
+    this.interruptGraceMs = o.interruptGraceMs ?? 3000;
+    // in the kernel process: SIGINT breaks a synchronous loop at the top level of a cell
+    this.breakOnSigint = o.breakOnSigint ?? false;
     const sandbox: Record<string, unknown> = {
       console: this.makeConsole(),
       setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask,
@@ -127,9 +128,12 @@ export class NotebookKernel {
     });
     const run = (async (): Promise<ExecuteResult> => {
       try {
-        const value = await this.als.run(execution, () => script.runInContext(this.context, { displayErrors: false }));
+        const value = await this.als.run(execution, () => script.runInContext(this.context, { displayErrors: false, breakOnSigint: this.breakOnSigint }));
         return { status: "ok", value };
       } catch (e) {
+        if ((e as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+          return { status: "interrupted", message: "interrupted (the running code was stopped; the kernel's variables are kept)" };
+        }
         if (e instanceof InterruptedError || (signal.aborted && (e as Error)?.name === "AbortError")) {
           return { status: "interrupted", message: (e as Error).message || "interrupted" };
         }
@@ -172,13 +176,13 @@ export class NotebookKernel {
 
   private makeConsole(): Record<string, unknown> {
     const format = (args: unknown[]) => formatWithOptions({ colors: false, depth: 4 }, ...args) + "\n";
-    const out = (...args: unknown[]) => this.current?.stdout(format(args));
-    const err = (...args: unknown[]) => this.current?.stderr(format(args));
+    const out = (...args: unknown[]): void => void this.current?.stdout(format(args));
+    const err = (...args: unknown[]): void => void this.current?.stderr(format(args));
     return {
       log: out, info: out, debug: out, trace: out,
       warn: err, error: err,
-      dir: (x: unknown) => this.current?.stdout(inspect(x, { colors: false, depth: 4 }) + "\n"),
-      table: (x: unknown) => this.current?.stdout(inspect(x, { colors: false, depth: 2 }) + "\n"),
+      dir: (x: unknown) => void this.current?.stdout(inspect(x, { colors: false, depth: 4 }) + "\n"),
+      table: (x: unknown) => void this.current?.stdout(inspect(x, { colors: false, depth: 2 }) + "\n"),
     };
   }
 }

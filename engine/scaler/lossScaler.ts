@@ -13,7 +13,13 @@
 //   jmp         counter         `counter`, in 0..period-1
 //   deepspeed   iteration       `cur_iter`, counts every update
 //               lastOverflow    `last_overflow_iter` (-1 at the start)
-//               hysteresisLeft  `cur_hysteresis`
+//               hysteresisLeft  `cur_hysteresis` (zeroStage 1-3 only)
+//
+// DeepSpeed has two rules (DeepSpeed 0.19.5), chosen by the ds_config's ZeRO stage:
+//   zeroStage 0    FP16_Optimizer: no hysteresis, the floor clamps and never raises
+//   zeroStage 1-3  DynamicLossScaler: hysteresis (consecutiveHysteresis: any clean step
+//                  restores it, else only a growth does); an overflow at the floor raises
+// Both grow after W+1 clean steps since the last overflow (or the start), as since 0.17.1.
 //
 // Arithmetic of the scale, per rule (why the Math.fround calls differ):
 //   pytorch  float32 tensor; new = float32(S * factor) with the factor a double (the
@@ -48,8 +54,21 @@ export function ruleFromSpec(spec: ScalerSpec): ScalerRule {
     minScale: spec.minScale ?? base.minScale,
     maxScale: spec.maxScale ?? base.maxScale,
   };
-  if (spec.hysteresis !== undefined && spec.preset !== "deepspeed") {
-    throw new Error(`scaler.hysteresis applies only to preset "deepspeed", got preset "${spec.preset}"`);
+  for (const k of ["hysteresis", "zeroStage", "consecutiveHysteresis"] as const) {
+    if (spec[k] !== undefined && spec.preset !== "deepspeed") {
+      throw new Error(`scaler.${k} applies only to preset "deepspeed", got preset "${spec.preset}"`);
+    }
+  }
+  if (spec.preset === "deepspeed") {
+    rule.zeroStage = spec.zeroStage ?? base.zeroStage;
+    rule.consecutiveHysteresis = spec.consecutiveHysteresis ?? base.consecutiveHysteresis;
+    if (rule.zeroStage === 0) {
+      for (const k of ["hysteresis", "consecutiveHysteresis"] as const) {
+        if (spec[k] !== undefined) {
+          throw new Error(`scaler.${k} applies only with zeroStage 1-3 (DeepSpeed's stage 0 rule, FP16_Optimizer, has no hysteresis), got zeroStage 0`);
+        }
+      }
+    }
   }
   if (rule.minScale > rule.maxScale) {
     throw new Error(`scaler.minScale must be <= scaler.maxScale, got minScale ${rule.minScale} and maxScale ${rule.maxScale}`);
@@ -103,6 +122,21 @@ export function updateScaler(rule: ScalerRule, state: ScalerState, overflow: boo
   }
 
   if (rule.rule === "deepspeed") {
+    const W = rule.growthInterval;
+    if ((rule.zeroStage ?? 0) === 0) {
+      // ZeRO stage 0: FP16_Optimizer._update_scale, no hysteresis, the floor clamps
+      if (overflow) {
+        s.scale = Math.max(s.scale * rule.backoffFactor, rule.minScale);
+        s.lastOverflow = s.iteration;
+      } else {
+        const stable = s.iteration - s.lastOverflow - 1; // W+1 clean steps before a growth (0.17.1+)
+        if (stable > 0 && stable % W === 0) s.scale = Math.min(rule.maxScale, s.scale * rule.growthFactor); // maxScale: user option
+      }
+      s.iteration = s.iteration + 1;
+      return s;
+    }
+    // ZeRO stages 1-3: DynamicLossScaler.update_scale
+    const consecutive = rule.consecutiveHysteresis === true;
     if (overflow) {
       if (rule.hysteresis === 1 || s.hysteresisLeft === 1) {
         if (s.scale === rule.minScale) {
@@ -115,8 +149,10 @@ export function updateScaler(rule: ScalerRule, state: ScalerState, overflow: boo
       }
       s.lastOverflow = s.iteration;
     } else {
-      if ((s.iteration - s.lastOverflow) % rule.growthInterval === 0) {
-        s.hysteresisLeft = rule.hysteresis; // restored only when the scale grows
+      if (consecutive) s.hysteresisLeft = rule.hysteresis; // any clean step restores it
+      const stable = s.iteration - s.lastOverflow - 1;
+      if (stable > 0 && stable % W === 0) {
+        if (!consecutive) s.hysteresisLeft = rule.hysteresis; // restored only when the scale grows
         s.scale = Math.min(rule.maxScale, s.scale * rule.growthFactor); // maxScale: user option
       }
     }

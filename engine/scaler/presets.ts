@@ -12,12 +12,14 @@ export const SCALER_PRESETS: Readonly<Record<ScalerPreset, Readonly<ScalerRule>>
     initScale: 2 ** 16, growthFactor: 2, backoffFactor: 0.5, growthInterval: 2000,
     hysteresis: 1, minScale: 0, maxScale: Infinity,
   },
-  // DeepSpeed fp16: initial_scale_power 16, loss_scale_window 1000, hysteresis 2,
-  // min_loss_scale 1, scale_factor 2 (both directions), no ceiling.
+  // DeepSpeed fp16 (0.19.5): initial_scale_power 16, loss_scale_window 1000,
+  // hysteresis 2, consecutive_hysteresis false, min_loss_scale 1, scale_factor 2 (both
+  // directions), no ceiling; ZeRO stage 0 (a ds_config without zero_optimization), whose
+  // FP16_Optimizer rule ignores the hysteresis.
   deepspeed: {
     kind: "dynamic", rule: "deepspeed",
     initScale: 2 ** 16, growthFactor: 2, backoffFactor: 0.5, growthInterval: 1000,
-    hysteresis: 2, minScale: 1, maxScale: Infinity,
+    hysteresis: 2, minScale: 1, maxScale: Infinity, zeroStage: 0, consecutiveHysteresis: false,
   },
   // Apex amp LossScaler: S = min(max_loss_scale, 2^16), window 2000,
   // max_loss_scale 2^24, no min_loss_scale.

@@ -13,6 +13,8 @@ export interface SessionTrainOptions {
   onProgress?: (progress: RunProgress) => void;
   /** steps between progress reports when the config does not say (config.chunkSize wins) */
   chunkSize?: number;
+  /** refuse a run whose estimated memory is above this many MiB (engine/train/memoryEstimate.ts) */
+  memoryBudgetMiB?: number;
 }
 
 export interface EngineSession {

@@ -34,7 +34,7 @@ export function createInProcessSession(options: InProcessSessionOptions = {}): E
       const b = await getBackend();
       const withChunk = o.chunkSize !== undefined && config.chunkSize === undefined ? { ...config, chunkSize: o.chunkSize } : config;
       const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-      const run = queue.run(() => train(withChunk, { backend: b, signal, onProgress: o.onProgress }));
+      const run = queue.run(() => train(withChunk, { backend: b, signal, onProgress: o.onProgress, memoryBudgetMiB: o.memoryBudgetMiB }));
       last = run.catch(() => {});
       return run;
     },

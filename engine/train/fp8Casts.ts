@@ -15,35 +15,12 @@ import type { Fp8Recipe } from "../config/schema.js";
 import type { Fp8Format } from "../numerics/fp8.js";
 import { FP8_RECORD_WORDS } from "../numerics/fp8Quantize.js";
 import { DelayedScaling } from "../numerics/fp8Scaling.js";
+import type { Fp8Report, Fp8TensorTrace } from "./fp8Report.js";
+
+export type { Fp8Report, Fp8TensorTrace };
 
 export const FP8_ROLES = ["weights", "inputs", "grads"] as const;
 export type Fp8Role = (typeof FP8_ROLES)[number];
-
-/** What a run reports of one fp8 tensor. */
-export interface Fp8TensorTrace {
-  /** 1-based layer */
-  layer: number;
-  role: Fp8Role;
-  format: Fp8Format;
-  /** per step: the scale its cast used, and its amax in that step (NaN / Inf where it had such values) */
-  scales: number[];
-  amax: number[];
-  /** per observed step (RunResult.statsSteps): share of its values saturated, and of nonzero values flushed to zero */
-  saturated: number[];
-  flushed: number[];
-  /** delayed scaling: the amax history window at the end of the run, oldest first (empty otherwise) */
-  history: number[];
-}
-
-/** RunResult.fp8: what a mixed-fp8 run used and saw. */
-export interface Fp8Report {
-  recipe: Fp8Recipe;
-  formats: { forward: Fp8Format; backward: Fp8Format };
-  /** how the matmuls ran: fp8 inputs, fp32 accumulation, outputs stored in bf16 */
-  accumulate: "f32";
-  matmulOutputs: "bf16";
-  tensors: Fp8TensorTrace[];
-}
 
 export class Fp8Casts {
   readonly record: Tensor;

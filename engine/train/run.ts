@@ -13,12 +13,15 @@ import type { RunProgress, RunResult, TrainedModel } from "./runResult.js";
 import { describeSlot } from "./slots.js";
 import { StepObserver } from "./stepObserver.js";
 import { TrainStep } from "./trainStep.js";
+import { checkMemoryBudget } from "./memoryEstimate.js";
 import { Shadow } from "./shadow.js";
 
 export interface TrainOptions {
   backend?: BackendChoice | Backend;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
+  /** refuse a run whose estimated memory is above this many MiB, before allocating (memoryEstimate.ts) */
+  memoryBudgetMiB?: number;
 }
 
 const now = () => globalThis.performance.now();
@@ -27,14 +30,23 @@ const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 export async function train(configInput: unknown, opts: TrainOptions = {}): Promise<RunResult> {
   const t0 = now();
   const config = parseTrainConfig(configInput);
-  const data = await materialize(config.data);
-  if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
-  if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  // the budget on the chosen backend, before the data or any buffer is made
+  const chosen = await selectBackend(opts.backend ?? "auto");
+  let data: Awaited<ReturnType<typeof materialize>>;
+  try {
+    checkMemoryBudget(config, chosen.backend.info.name, opts.memoryBudgetMiB);
+    data = await materialize(config.data);
+    if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
+    if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+  } catch (e) {
+    if (chosen.owned) chosen.backend.destroy();
+    throw e;
+  }
   const rule = ruleFromSpec(config.scaler);
-  const { backend, owned } = await selectBackend(opts.backend ?? "auto");
+  const { backend, owned } = chosen;
   const policy = policyFor(config.precision, config.fp8);
   const steps = config.steps;
-  const adaptive = config.chunkSize === undefined && backend.info.name === "cpu";
+  const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
   const statsInterval = config.statsInterval ?? defaultStatsInterval(steps);
   const ts = new TrainStep(backend, config, policy, data, initWeights(config.model), maxChunk);

@@ -1,5 +1,6 @@
 // "Mixed Precision: Export to DeepSpeed": the matching ds_config JSON (fp16 section with
-// initial_scale_power, loss_scale_window, hysteresis, min_loss_scale, or bf16) in a new
+// initial_scale_power, loss_scale_window, hysteresis, consecutive_hysteresis, min_loss_scale,
+// or bf16; zero_optimization.stage from zeroStage) in a new
 // untitled JSON document. What DeepSpeed cannot express goes to a warning and the output
 // channel (the JSON stays plain, so it can be saved as ds_config.json as it is).
 import * as vscode from "vscode";

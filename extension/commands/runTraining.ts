@@ -69,6 +69,7 @@ export async function runTraining(engine: EngineClient, output: vscode.OutputCha
           return await engine.train({ ...config, name: config.name ?? name }, {
             signal: abort.signal,
             chunkSize,
+            memoryBudgetMiB: vscode.workspace.getConfiguration("mplab").get<number>("training.memoryBudget"),
             onProgress: (p) => {
               const pct = (100 * p.step) / Math.max(1, p.totalSteps);
               const loss = p.losses[p.losses.length - 1];

@@ -44,7 +44,7 @@ export async function sweepLossScale(engine: EngineClient, output: vscode.Output
         let reported = 0;
         try {
           return await sweep(config, grid, {
-            run: (c, o) => engine.train(c, o),
+            run: (c, o) => engine.train(c, { ...o, memoryBudgetMiB: vscode.workspace.getConfiguration("mplab").get<number>("training.memoryBudget") }),
             signal: abort.signal,
             onProgress: (p) => {
               const pct = (100 * (p.index + p.step / Math.max(1, p.totalSteps))) / p.total;

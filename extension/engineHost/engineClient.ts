@@ -46,7 +46,7 @@ export class EngineClient implements EngineSession, vscode.Disposable {
   /** Starts the engine page if none runs; resolves when it has chosen its backend. */
   start(): Promise<BackendInfo> {
     if (this.panel && !this.panel.isClosed && this.ready) return this.ready;
-    const backend = vscode.workspace.getConfiguration("mplab").get<"auto" | "webgpu" | "cpu">("engine.backend", "auto");
+    const backend = vscode.workspace.getConfiguration("mplab").get<"auto" | "webgpu" | "wasm" | "cpu">("engine.backend", "auto");
     let resolveReady!: (b: BackendInfo) => void;
     let rejectReady!: (e: Error) => void;
     const ready = new Promise<BackendInfo>((res, rej) => { resolveReady = res; rejectReady = rej; });
@@ -115,7 +115,7 @@ export class EngineClient implements EngineSession, vscode.Disposable {
     let id = "";
     const result = this.request<RunResult>({ kind: "train", onProgress: options.onProgress } as Pending, (rid) => {
       id = rid;
-      return { v: PROTOCOL_VERSION, type: "train", id: rid, config: config as unknown as Record<string, unknown>, chunkSize: options.chunkSize };
+      return { v: PROTOCOL_VERSION, type: "train", id: rid, config: config as unknown as Record<string, unknown>, chunkSize: options.chunkSize, memoryBudgetMiB: options.memoryBudgetMiB };
     });
     const cancel = () => this.panel?.post({ v: PROTOCOL_VERSION, type: "cancel", id });
     if (options.signal?.aborted) cancel();

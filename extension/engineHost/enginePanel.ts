@@ -22,7 +22,7 @@ export class EnginePanel {
   private readonly subscriptions: vscode.Disposable[] = [];
   private closed = false;
 
-  constructor(extensionUri: vscode.Uri, backend: "auto" | "webgpu" | "cpu", private readonly events: EnginePanelEvents) {
+  constructor(extensionUri: vscode.Uri, backend: "auto" | "webgpu" | "wasm" | "cpu", private readonly events: EnginePanelEvents) {
     const root = vscode.Uri.joinPath(extensionUri, "dist", "webview");
     this.panel = vscode.window.createWebviewPanel(
       ENGINE_VIEW_TYPE,

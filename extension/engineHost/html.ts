@@ -8,7 +8,7 @@ export interface EngineHtmlOptions {
   /** webview URIs of the bundle files (asWebviewUri of dist/webview/...) */
   scriptUri: string;
   styleUri?: string;
-  backend: "auto" | "webgpu" | "cpu";
+  backend: "auto" | "webgpu" | "wasm" | "cpu";
   nonce?: string;
 }
 
@@ -21,7 +21,8 @@ const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    // 'wasm-unsafe-eval' lets the page compile the wasm backend's kernels (nothing else: no eval)
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,

@@ -1,18 +1,16 @@
 // The notebook controller "Mixed Precision (WebGPU)": runs JavaScript cells of *.mpnb
 // notebooks (and Jupyter notebooks, where the Jupyter extension provides that type) in
-// the vscode-free kernel (engine/notebook/kernel.ts), one persistent context per
-// notebook, with train()/predict() running in the engine page.
-// Cells run one at a time per notebook, in the order asked; interrupting stops the
-// running cell (its training stops at the next chunk) and clears the queued ones.
+// a kernel process of its own per notebook (engine/kernel/, forked from dist/kernel.mjs),
+// never on the extension host's thread; the cells' train()/predict() are relayed from
+// the kernel to the engine page. Cells run one at a time per notebook, in the order
+// asked; interrupting stops the running cell (its training stops at the next chunk; a
+// cell that ignores it is ended with its kernel) and clears the queued ones.
 import * as vscode from "vscode";
-import { cellApi } from "../../engine/host.js";
-import { toMimeBundle } from "../../engine/host.js";
-import { NotebookKernel, type ExecuteResult } from "../../engine/host.js";
-import type { EngineSession } from "../../engine/host.js";
+import { KernelClient, type CellOutcome, type EngineSession, type MimeBundle } from "../../engine/host.js";
+import { LiveRunOutput } from "../../engine/host.js";
 import type { RunProgress, RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { bundleToOutput } from "./serializer.js";
-import { formatProgress } from "./progressText.js";
 
 export const CONTROLLER_LABEL = "Mixed Precision (WebGPU)";
 export const UNTRUSTED_MESSAGE =
@@ -27,7 +25,7 @@ export interface CellTraining {
 }
 
 interface NotebookState {
-  kernel: NotebookKernel;
+  kernel: KernelClient;
   /** the cell running now and how many train() calls it has made */
   cell: vscode.NotebookCell | undefined;
   trainings: number;
@@ -48,7 +46,12 @@ export class NotebookController implements vscode.Disposable {
   /** a cell's train() call finished (completed, cancelled or failed in the engine) */
   readonly onDidTrainInCell = this.trainedEmitter.event;
 
-  constructor(private readonly engine: EngineClient) {
+  constructor(
+    private readonly engine: EngineClient,
+    /** dist/kernel.mjs of this extension */
+    private readonly kernelEntry: string,
+    private readonly log?: vscode.OutputChannel,
+  ) {
     this.addController("mpnb");
     // Jupyter notebooks too, when the Jupyter extension provides the notebook type.
     const addJupyter = () => {
@@ -80,6 +83,13 @@ export class NotebookController implements vscode.Disposable {
     for (const nb of [...this.states.keys()]) this.forget(nb);
   }
 
+  /** Restart Kernel: ends this notebook's kernel process; the next cell starts a new one. */
+  restartKernel(nb: vscode.NotebookDocument): boolean {
+    if (!this.states.has(nb)) return false;
+    this.forget(nb);
+    return true;
+  }
+
   interrupt(nb: vscode.NotebookDocument): void {
     const state = this.states.get(nb);
     if (!state) return;
@@ -100,7 +110,7 @@ export class NotebookController implements vscode.Disposable {
     const state = this.states.get(nb);
     if (!state) return;
     this.interrupt(nb);
-    state.kernel.dispose();
+    state.kernel.restart("the kernel was restarted");
     this.states.delete(nb);
   }
 
@@ -122,15 +132,15 @@ export class NotebookController implements vscode.Disposable {
           return result;
         },
       };
-      const kernel = new NotebookKernel(
-        cellApi({
-          session: () => session,
-          defaults: () => ({
-            precision: config().get("training.precision"),
-            chunkSize: config().get("training.chunkSize"),
-          }),
-        }),
-      );
+      const folder = nb.uri.scheme === "file" ? vscode.Uri.joinPath(nb.uri, "..").fsPath : undefined;
+      const kernel = new KernelClient({
+        entry: this.kernelEntry,
+        session,
+        cwd: folder,
+        heapLimitMiB: config().get<number>("notebook.kernelHeapLimit", 4096),
+        onOutput: (t) => this.log?.append(`kernel: ${t}`),
+        onBackground: (t) => this.log?.appendLine(`kernel: a cell's background work failed: ${t}`),
+      });
       state = { kernel, cell: undefined, trainings: 0, order: 0, queue: [], running: Promise.resolve(), current: undefined };
       this.states.set(nb, state);
     }
@@ -178,17 +188,25 @@ export class NotebookController implements vscode.Disposable {
     this.startEmitter.fire(exec.cell);
     await exec.clearOutput();
     const out = new CellOutputs(exec);
-    let result: ExecuteResult;
+    let result: CellOutcome;
+    const settings = vscode.workspace.getConfiguration("mplab");
+    const abortSub = () => state.kernel.interrupt();
+    abort.signal.addEventListener("abort", abortSub, { once: true });
     try {
       result = await state.kernel.execute(exec.cell.document.getText(), {
         name: `cell ${exec.cell.index + 1}`,
-        signal: abort.signal,
+        defaults: {
+          precision: settings.get("training.precision"),
+          chunkSize: settings.get("training.chunkSize"),
+          memoryBudgetMiB: settings.get("training.memoryBudget"),
+        },
         stdout: (t) => out.stream("stdout", t),
         stderr: (t) => out.stream("stderr", t),
         display: (v) => out.display(v),
         progress: (p) => out.progress(p),
       });
     } finally {
+      abort.signal.removeEventListener("abort", abortSub);
       cancel.dispose();
       state.current = undefined;
       state.cell = undefined;
@@ -200,15 +218,15 @@ export class NotebookController implements vscode.Disposable {
 
 /**
  * The outputs of one running cell, in the order they appeared: streams grow in place,
- * the live training line is replaced at most every `liveUpdateInterval` ms and dropped
- * when the cell ends (the RunResult output takes its place).
+ * the live training chart (LIVE_RUN_MIME) is replaced at most every `liveUpdateInterval`
+ * ms and dropped when the cell ends (the RunResult output takes its place).
  */
 class CellOutputs {
   private readonly entries: { output: vscode.NotebookCellOutput; stream?: "stdout" | "stderr"; text?: string; live?: boolean }[] = [];
   private lastLive = 0;
   private pendingLive: RunProgress[] = [];
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
-  private liveTotals = { losses: [] as number[], scales: [] as number[], overflow: 0 };
+  private readonly live = new LiveRunOutput();
   private writes: Promise<unknown> = Promise.resolve();
   private readonly interval = vscode.workspace.getConfiguration("mplab").get<number>("notebook.liveUpdateInterval", 250);
 
@@ -229,9 +247,7 @@ class CellOutputs {
     this.write(() => this.exec.appendOutput(output));
   }
 
-  display(value: unknown): void {
-    const bundle = toMimeBundle(value);
-    if (!bundle) return;
+  display(bundle: MimeBundle): void {
     const output = bundleToOutput(bundle, "display_data");
     this.entries.push({ output });
     this.write(() => this.exec.appendOutput(output));
@@ -244,17 +260,19 @@ class CellOutputs {
     else this.liveTimer ??= setTimeout(() => this.flushLive(), wait);
   }
 
-  async finish(result: ExecuteResult): Promise<void> {
+  async finish(result: CellOutcome): Promise<void> {
     clearTimeout(this.liveTimer);
     this.liveTimer = undefined;
     const kept = this.entries.filter((e) => !e.live).map((e) => e.output);
     if (result.status === "ok") {
-      const bundle = toMimeBundle(result.value);
+      const bundle = result.bundle;
       if (bundle) kept.push(bundleToOutput(bundle, "execute_result"));
     } else if (result.status === "error") {
       const e = result.error;
       const where = e.line !== undefined ? ` (line ${e.line})` : "";
       kept.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: e.name, message: `${e.message}${where}`, stack: e.stack })]));
+    } else if (result.status === "died") {
+      kept.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: "KernelDied", message: result.message })]));
     } else {
       kept.push(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: "Interrupted", message: result.message })]));
     }
@@ -268,18 +286,17 @@ class CellOutputs {
     this.lastLive = Date.now();
     const batch = this.pendingLive.splice(0);
     if (batch.length === 0) return;
-    for (const p of batch) {
-      this.liveTotals.losses.push(...p.losses);
-      this.liveTotals.scales.push(...p.scales);
-      this.liveTotals.overflow += p.overflowSteps.length;
-    }
-    const item = vscode.NotebookCellOutputItem.text(formatProgress(batch[batch.length - 1]!, this.liveTotals), "text/plain");
+    for (const p of batch) this.live.add(p);
+    // the live chart (the renderer's live MIME, with a text line for plain viewers)
+    const bundle = this.live.bundle();
+    if (!bundle) return;
+    const items = bundleToOutput(bundle, "display_data").items;
     const live = this.entries.find((e) => e.live);
     if (live) {
       const output = live.output;
-      this.write(() => this.exec.replaceOutputItems(item, output));
+      this.write(() => this.exec.replaceOutputItems(items, output));
     } else {
-      const output = new vscode.NotebookCellOutput([item], { live: true });
+      const output = new vscode.NotebookCellOutput(items, { live: true });
       this.entries.push({ output, live: true });
       this.write(() => this.exec.appendOutput(output));
     }

@@ -65,7 +65,8 @@ export function readView(rootSel) {
 const ROLE = { weights: "weights", activations: "activations", activationGrads: "activation gradients", weightGrads: "weight gradients" };
 const pow2 = (s) => (Number.isInteger(Math.log2(s)) ? `2^${Math.log2(s)}` : null);
 const pct = (f) => `${Number((f * 100).toPrecision(3))}%`;
-export const decode = (v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
+/** The codec's tag ({"$nonFinite": "NaN" | "Infinity" | "-Infinity"}) back to a number, decoded here on its own. */
+export const decode = (v) => (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "$nonFinite" in v ? Number(v.$nonFinite) : v);
 
 /** The parts of the summary sentence, computed from the run. */
 export function expectedSummaryParts(r) {

@@ -28,10 +28,10 @@ const dashboard = createDashboard(root, {
 });
 
 let engine: Promise<Backend> | null = null;
-/** The engine's backend, chosen once like the engine page does: WebGPU when there is an adapter. */
+/** The engine's backend, chosen once like the engine page does (the page's ?backend=, else auto). */
 function backend(): Promise<Backend> {
-  // the engine page's own choice: WebGPU on any adapter, SwiftShader included
-  engine ??= chooseBackend("auto", (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu).then((backend) => {
+  const preference = (new URLSearchParams(location.search).get("backend") ?? "auto") as Parameters<typeof chooseBackend>[0];
+  engine ??= chooseBackend(preference, (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu).then((backend) => {
     dashboard.setBackend(backend.info);
     return backend;
   });

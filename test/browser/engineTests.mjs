@@ -1,5 +1,6 @@
 // The dashboard page with the real engine training a small model, as the engine page
-// runs it: on the CPU fallback (chromium without an adapter) and on WebGPU (SwiftShader).
+// runs it: without an adapter (auto takes the wasm backend) and with SwiftShader's adapter,
+// where auto also takes wasm (a software adapter) and ?backend=webgpu trains on WebGPU.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -13,21 +14,32 @@ const ENGINE_RUN = {
 const hasWebGpuBackend = existsSync(join(ROOT, "engine/backend/webgpu/register.ts"));
 
 export async function engineTests(server, webgpu) {
-  const tag = webgpu ? "webgpu" : "cpu fallback";
+  const tag = webgpu ? "webgpu" : "no adapter: wasm";
   const b = await launch(webgpu);
   try {
     const pg = await b.context.newPage();
     pg.on("console", (m) => m.type() === "error" && console.log(`     [engine ${tag}] ${m.text()}`));
-    await pg.goto(`${server.url}/pages/dashboard.html`);
+    if (webgpu) {
+      await test("engine (software adapter): auto takes the wasm backend and says why", async () => {
+        const auto = await b.context.newPage();
+        await auto.goto(`${server.url}/pages/dashboard.html`);
+        await auto.waitForFunction(() => window.ready === true);
+        const i = await auto.evaluate(() => window.mpl.backendInfo());
+        assert.equal(i.name, "wasm", JSON.stringify(i));
+        assert.match(i.note, /software fallback .*slower than WebAssembly SIMD; choose mplab\.engine\.backend "webgpu"/);
+        await auto.close();
+      });
+    }
+    await pg.goto(`${server.url}/pages/dashboard.html${webgpu ? "?backend=webgpu" : ""}`);
     await pg.waitForFunction(() => window.ready === true);
     const adapter = await pg.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
     const info = await pg.evaluate(() => window.mpl.backendInfo());
     const expectWebGpu = webgpu && hasWebGpuBackend;
     await test(`engine (${tag}): backend chosen and shown`, async () => {
       assert.equal(adapter, webgpu, `requestAdapter() ${webgpu ? "gives" : "does not give"} an adapter`);
-      assert.equal(info.name, expectWebGpu ? "webgpu" : "cpu", JSON.stringify(info));
+      assert.equal(info.name, expectWebGpu ? "webgpu" : "wasm", JSON.stringify(info));
       if (expectWebGpu) assert.equal(info.fp16, "emulated", "SwiftShader has no shader-f16");
-      else assert.ok(info.note, "the CPU fallback says why");
+      else assert.match(info.note, /^auto: (this webview has no navigator\.gpu|WebGPU unavailable: .*no WebGPU adapter)/, "auto says why it took wasm");
       const shown = await pg.evaluate(() => document.querySelector(".mpl-dash-header").dataset.backend);
       assert.equal(shown, info.name);
     });
@@ -39,7 +51,7 @@ export async function engineTests(server, webgpu) {
       assert.equal(r.backend.name, info.name);
       await checkRunView(pg, "[data-view]", r);
       await checkChartsDrawn(pg, undefined, r);
-      await pg.screenshot({ path: join(SHOTS, `dashboard-engine-${webgpu ? "webgpu" : "cpu"}.png`), fullPage: true });
+      await pg.screenshot({ path: join(SHOTS, `dashboard-engine-${webgpu ? "webgpu" : "wasm"}.png`), fullPage: true });
     });
     await test(`engine (${tag}): the cancel button stops a run`, async () => {
       await pg.evaluate((c) => { window.pending = window.mpl.trainReal(c, "e2"); }, { ...ENGINE_RUN, name: "to cancel", steps: 100000, chunkSize: 5 });
@@ -52,7 +64,7 @@ export async function engineTests(server, webgpu) {
       const status = await pg.evaluate(() => document.querySelector("[data-status]").textContent);
       assert.match(status, /to cancel: cancelled after \d+ steps/);
       await checkRunView(pg, "[data-view]", r);
-      await pg.screenshot({ path: join(SHOTS, `dashboard-engine-${webgpu ? "webgpu" : "cpu"}-cancelled.png`), fullPage: true });
+      await pg.screenshot({ path: join(SHOTS, `dashboard-engine-${webgpu ? "webgpu" : "wasm"}-cancelled.png`), fullPage: true });
     });
   } finally {
     await b.close();

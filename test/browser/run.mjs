@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import { dashboardTests } from "./dashboardTests.mjs";
 import { engineTests } from "./engineTests.mjs";
 import { CHROMIUM, launch, OUT, ROOT, summary, tally } from "./harness.mjs";
+import { pipelineTests } from "./pipelineTests.mjs";
 import { rendererTests } from "./rendererTests.mjs";
 import { startServer } from "./server.mjs";
 
@@ -33,6 +34,7 @@ const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) 
 const bundle = join(ROOT, "dist/webview/renderer.js");
 if (!existsSync(bundle) || Math.max(newest(join(ROOT, "webview")), newest(join(ROOT, "engine"))) > statSync(bundle).mtimeMs) sh(process.execPath, ["scripts/build.mjs"]);
 sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fixtures/make.ts", join(OUT, "fixtures")]);
+sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fixtures/pipeline.ts", join(OUT, "pipeline")]);
 await build({
   entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
   bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, logLevel: "warning",
@@ -40,12 +42,17 @@ await build({
 });
 const server = await startServer(ROOT);
 
+// `node test/browser/run.mjs renderer` runs only the renderer and pipeline suites
+const only = process.argv[2];
 const browser = await launch(false);
 await rendererTests(browser.context, server);
-await dashboardTests(browser.context, server);
+await pipelineTests(browser.context, server);
+if (only !== "renderer") await dashboardTests(browser.context, server);
 await browser.close();
-await engineTests(server, false);
-await engineTests(server, true);
+if (only !== "renderer") {
+  await engineTests(server, false);
+  await engineTests(server, true);
+}
 
 await server.close();
 summary();

@@ -31,7 +31,7 @@ export async function startServer(repoRoot) {
       const origin = `http://127.0.0.1:${server.address().port}`;
       body = body.toString("utf8").replaceAll("{{NONCE}}", nonce);
       headers["content-security-policy"] =
-        `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${origin} 'nonce-${nonce}'; ` +
+        `default-src 'none'; script-src 'nonce-${nonce}' 'wasm-unsafe-eval'; style-src ${origin} 'nonce-${nonce}'; ` +
         `img-src ${origin} data:; font-src ${origin}; connect-src ${origin}`;
     }
     res.writeHead(200, headers).end(body);

@@ -6,9 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseNotebook, type NbNotebook } from "../../engine/notebook/format.js";
-import { COMPARISON_MIME, type Comparison } from "../../engine/inspect/compare.js";
-import { PRECISION_REPORT_MIME, type PrecisionReport } from "../../engine/inspect/report.js";
-import { RUN_RESULT_MIME, type RunResult } from "../../engine/train/runResult.js";
+import { COMPARISON_MIME, comparisonSchema, type Comparison } from "../../engine/inspect/comparison.js";
+import { PRECISION_REPORT_MIME, precisionReportSchema, type PrecisionReport } from "../../engine/inspect/report.js";
+import { SWEEP_MIME, sweepResultSchema } from "../../engine/inspect/sweepResult.js";
+import { parsePayload } from "../../engine/payload/parse.js";
+import { RUN_RESULT_MIME, runResultSchema, type RunResult } from "../../engine/train/runResult.js";
 import { roundToGrid } from "../engine/numerics/reference.js";
 import { ensureCli, mplab } from "../helpers/mplabCli.js";
 
@@ -45,14 +47,16 @@ function runExample(name: string): Executed {
         assert.equal(o.name, "stdout", `${name} cell ${i + 1} wrote to stderr: ${o.text}`);
         result.stdout += o.text;
       } else if (o.output_type === "execute_result" || o.output_type === "display_data") {
-        const run = o.data[RUN_RESULT_MIME] as RunResult | undefined;
+        // what `mplab run` saved reads back as the engine's payloads (the renderer's check)
+        const run = o.data[RUN_RESULT_MIME] === undefined ? undefined : parsePayload(runResultSchema, o.data[RUN_RESULT_MIME], `${name} cell ${i + 1}`);
         if (run) {
           assert.equal(run.status, "completed");
           assert.ok(run.name && !result.runs.has(run.name), `run names are unique: ${run.name}`);
           result.runs.set(run.name, run);
         }
-        if (o.data[COMPARISON_MIME]) result.comparisons.push(o.data[COMPARISON_MIME] as Comparison);
-        if (o.data[PRECISION_REPORT_MIME]) result.reports.push(o.data[PRECISION_REPORT_MIME] as PrecisionReport);
+        if (o.data[COMPARISON_MIME]) result.comparisons.push(parsePayload(comparisonSchema, o.data[COMPARISON_MIME], `${name} cell ${i + 1}`));
+        if (o.data[PRECISION_REPORT_MIME]) result.reports.push(parsePayload(precisionReportSchema, o.data[PRECISION_REPORT_MIME], `${name} cell ${i + 1}`));
+        if (o.data[SWEEP_MIME]) parsePayload(sweepResultSchema, o.data[SWEEP_MIME], `${name} cell ${i + 1}`);
         result.values.push(String(o.data["text/plain"]));
       }
     }
@@ -158,7 +162,7 @@ function replayScales(preset: "pytorch" | "deepspeed", overflowSteps: number[], 
   const overflow = new Set(overflowSteps);
   const out: number[] = [];
   let S = 2 ** 16, tracker = 0; // pytorch
-  let it = 0, lastOverflow = -1, curH = 2; // deepspeed, hysteresis 2
+  let it = 0, lastOverflow = -1, curH = 2; // deepspeed zeroStage 1, hysteresis 2
   for (let i = 0; i < steps; i++) {
     out.push(S);
     const inf = overflow.has(i);
@@ -170,7 +174,7 @@ function replayScales(preset: "pytorch" | "deepspeed", overflowSteps: number[], 
         if (curH === 1) S = Math.max(S / 2, 1);
         else curH -= 1;
         lastOverflow = it;
-      } else if ((it - lastOverflow) % interval === 0) {
+      } else if (it - lastOverflow - 1 > 0 && (it - lastOverflow - 1) % interval === 0) { // W+1 clean steps (0.17.1+)
         curH = 2;
         S *= 2;
       }
@@ -188,11 +192,13 @@ test("03 scaler presets: the traces follow PyTorch's and DeepSpeed's rules and p
   assert.deepEqual(pt.scales, replayScales("pytorch", pt.overflowSteps, pt.steps, 25));
   assert.deepEqual(ds.scales, replayScales("deepspeed", ds.overflowSteps, ds.steps, 25));
   assert.notDeepEqual(pt.scales, ds.scales);
-  // identical until the first overflow, at the same step
+  // until the first overflow (the same step) DeepSpeed grows one step after PyTorch (W+1 clean steps);
+  // the scales are powers of two, so the losses stay identical
   const k = pt.overflowSteps[0];
   assert.ok(k > 0 && k < pt.steps - 1, "the run overflows");
   assert.equal(ds.overflowSteps[0], k);
-  assert.deepEqual(ds.scales.slice(0, k + 1), pt.scales.slice(0, k + 1));
+  assert.deepEqual(ds.scales.slice(1, k + 1), pt.scales.slice(0, k));
+  assert.notDeepEqual(ds.scales.slice(0, k + 1), pt.scales.slice(0, k + 1));
   assert.deepEqual(ds.losses.slice(0, k + 1), pt.losses.slice(0, k + 1));
   // there PyTorch halves at once; DeepSpeed keeps the scale and skips the step, and halves at its next overflow
   assert.equal(pt.scales[k + 1], pt.scales[k] / 2);

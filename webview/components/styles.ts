@@ -56,6 +56,20 @@ body.vscode-high-contrast .mpl-sev-3 { outline: 3px solid var(--vscode-contrastA
 .mpl-nonfinite { border-left: 3px solid var(--vscode-charts-red, #f14c4c); padding-left: 6px; }
 .mpl-error { color: var(--vscode-errorForeground, #f14c4c); }
 .mpl-progress { font-variant-numeric: tabular-nums; }
+.mpl-callout { border-left: 3px solid var(--vscode-focusBorder, #3794ff); padding: 4px 8px; background: color-mix(in srgb, var(--vscode-focusBorder, #3794ff) 8%, transparent); }
+.mpl-callout p, .mpl-callout ul { margin: 4px 0 0; }
+.mpl-advice { border-left-color: var(--vscode-charts-orange, #d18616); background: color-mix(in srgb, var(--vscode-charts-orange, #d18616) 8%, transparent); }
+.mpl-callout code { font-family: var(--vscode-editor-font-family, monospace); overflow-wrap: anywhere; }
+.mpl-findings { margin: 0; padding-left: 1.4em; }
+.mpl-report-table td:not(.mpl-name) { white-space: nowrap; }
+.mpl-findings li { margin: 2px 0; }
+.mpl-legend { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+.mpl-legend li { display: flex; align-items: center; gap: 5px; }
+.mpl-swatch { display: inline-block; width: 14px; height: 4px; }
+.mpl-table tr.mpl-recommended > * { background: color-mix(in srgb, var(--vscode-charts-green, #89d185) 22%, transparent); font-weight: 600; }
+body.vscode-high-contrast .mpl-table tr.mpl-recommended { outline: 2px solid var(--vscode-contrastActiveBorder, #f38518); outline-offset: -2px; }
+body.vscode-high-contrast .mpl-callout { border: 1px solid var(--vscode-contrastBorder, #6fc3df); background: none; }
+.mpl-table-wrap:focus-visible { outline: 1px solid var(--vscode-focusBorder, #3794ff); }
 details.mpl-numbers > summary { cursor: pointer; }
 .mpl-numbers .mpl-table-wrap { max-height: 320px; overflow-y: auto; }
 `;

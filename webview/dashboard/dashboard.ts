@@ -7,6 +7,7 @@
 // show, or two to compare), and buttons to cancel the run or restart the engine.
 import type { BackendInfo } from "../../engine/backend/backend.js";
 import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
+import { compare } from "../../engine/inspect/compare.js";
 import { CompareView } from "../components/compareView.js";
 import { h } from "../components/dom.js";
 import { formatNumber } from "../components/format.js";
@@ -139,7 +140,8 @@ export function createDashboard(root: HTMLElement, actions: DashboardActions): D
     const o = other ? runs.get(other) : undefined;
     if (o?.result && r.result) {
       if (viewKind !== "compare") replaceView(new CompareView(viewHost), "compare");
-      (view as CompareView).show({ runs: [r.result, o.result] });
+      // the dashboard compares as compare() does in a cell: the same payload, the same view
+      (view as CompareView).show(compare(r.result, o.result));
     } else {
       replaceView(new RunView(viewHost), "run");
       const v = view as RunView;

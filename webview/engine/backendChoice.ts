@@ -1,13 +1,14 @@
-// Which backend the engine page trains on, and why: WebGPU when the user allows it and
-// navigator.gpu gives an adapter, else the CPU reference backend in this page.
+// Which backend the engine page trains on, and why: the engine's one chooser
+// (engine/backend/choose.ts) with this page's navigator.gpu and the user's
+// mplab.engine.backend setting.
 import type { Backend } from "../../engine/backend/backend.js";
-import { createCpuBackend } from "../../engine/backend/cpu/cpuBackend.js";
+import { chooseBackend as choose, type BackendChoice } from "../../engine/backend/choose.js";
 import { createWebGpuBackend } from "../../engine/backend/webgpu/webgpuBackend.js";
 
-export type BackendPreference = "auto" | "webgpu" | "cpu";
+export type BackendPreference = BackendChoice;
 
 interface GpuLike {
-  requestAdapter(options?: { powerPreference?: "high-performance" | "low-power" }): Promise<{ info?: { vendor?: string; architecture?: string; description?: string; device?: string } } | null>;
+  requestAdapter(options?: { powerPreference?: "high-performance" | "low-power" }): Promise<unknown>;
 }
 
 /** On Linux, VS Code's Chromium usually blocklists WebGPU (microsoft/vscode#235201). */
@@ -19,30 +20,10 @@ function linuxHint(): string {
 }
 
 export async function chooseBackend(preference: BackendPreference, gpu: GpuLike | undefined): Promise<Backend> {
-  if (preference === "cpu") return createCpuBackend("the mplab.engine.backend setting asks for the CPU backend");
-  if (!gpu) {
-    const why = `this webview has no navigator.gpu (WebGPU is not available here)${linuxHint()}`;
-    if (preference === "webgpu") throw new Error(`mplab.engine.backend is "webgpu" but ${why}`);
-    return createCpuBackend(`CPU backend: ${why}`);
-  }
-  let adapter: Awaited<ReturnType<GpuLike["requestAdapter"]>> = null;
-  let failure = "";
-  try {
-    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
-  } catch (e) {
-    failure = `: ${(e as Error).message}`;
-  }
-  if (!adapter) {
-    const why = `navigator.gpu gave no adapter${failure}${linuxHint()}`;
-    if (preference === "webgpu") throw new Error(`mplab.engine.backend is "webgpu" but ${why}`);
-    return createCpuBackend(`CPU backend: ${why}`);
-  }
-  const i = adapter.info ?? {};
-  const name = [i.vendor, i.architecture, i.description || i.device].filter(Boolean).join(" ") || "unknown adapter";
-  try {
-    return await createWebGpuBackend({ gpu: gpu as GPU });
-  } catch (e) {
-    if (preference === "webgpu") throw e;
-    return createCpuBackend(`CPU backend: the WebGPU backend failed to start on ${name}: ${(e as Error).message}`);
-  }
+  return choose(preference, {
+    webgpu: gpu
+      ? () => createWebGpuBackend({ gpu: gpu as GPU }) // its errors carry the Linux hint
+      : { none: `this webview has no navigator.gpu (WebGPU is not available here)${linuxHint()}` },
+    askFor: (c) => `mplab.engine.backend ${JSON.stringify(c)}`,
+  });
 }

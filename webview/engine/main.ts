@@ -33,6 +33,7 @@ async function handle(msg: HostMessage, backend: Backend): Promise<void> {
         const result = await queue.run(() => train(config as Parameters<typeof train>[0], {
           backend,
           signal: abort.signal,
+          memoryBudgetMiB: msg.memoryBudgetMiB,
           onProgress: (progress) => {
             dashboard.progress(msg.id, progress);
             post({ v: PROTOCOL_VERSION, type: "progress", id: msg.id, progress });

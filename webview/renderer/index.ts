@@ -1,29 +1,23 @@
 // The notebook output renderer (contributes.notebookRenderer): VS Code loads this
 // ES module in the notebook's output webview and calls activate(); each output item
-// of our MIME types is drawn into the element it gives us.
-import type { RunProgress, RunResult } from "../../engine/train/runResult.js";
-import { RUN_RESULT_MIME } from "../../engine/train/runResult.js";
-import { CompareView, type Comparison } from "../components/compareView.js";
+// of our MIME types is drawn into the element it gives us. Every payload is decoded
+// with the engine's one NaN/±Infinity codec and validated against the engine's own
+// schema first: a notebook file can hold anything, and a message that names the wrong
+// field beats a half-drawn chart.
+import { COMPARISON_MIME, comparisonSchema } from "../../engine/inspect/comparison.js";
+import { PRECISION_REPORT_MIME, precisionReportSchema } from "../../engine/inspect/report.js";
+import { SWEEP_MIME, sweepResultSchema } from "../../engine/inspect/sweepResult.js";
+import { parsePayload } from "../../engine/payload/parse.js";
+import { LIVE_RUN_MIME, liveRunSchema, RUN_RESULT_MIME, runResultSchema, type LiveRun } from "../../engine/train/runResult.js";
+import { CompareView } from "../components/compareView.js";
 import { h } from "../components/dom.js";
-import { renderReport, type PrecisionReport } from "../components/reportView.js";
+import { renderReport } from "../components/reportView.js";
 import { RunView } from "../components/runView.js";
 import { ensureStyles } from "../components/styles.js";
-import { decodeRunJson, validateComparison, validateRun } from "./validate.js";
+import { renderSweep } from "../components/sweepView.js";
 
-export const REPORT_MIME = "application/vnd.mplab.report+json";
-export const COMPARE_MIME = "application/vnd.mplab.compare+json";
-/**
- * A run in progress, as the kernel re-sends it after each chunk (a notebook output is
- * replaced whole): the series so far. Re-rendering the same output id appends only the
- * new steps to the live charts.
- */
-export const LIVE_MIME = "application/vnd.mplab.live+json";
-
-/** A run in progress as the kernel re-sends it: the whole run so far, in RunProgress's shape. */
-export interface LiveRun extends RunProgress {
-  kind: "mplab.live";
-  name: string;
-}
+/** The MIME types this renderer draws (package.json's contributes.notebookRenderer lists the same). */
+export const RENDERED_MIMES = [RUN_RESULT_MIME, LIVE_RUN_MIME, PRECISION_REPORT_MIME, COMPARISON_MIME, SWEEP_MIME] as const;
 
 /** The part of VS Code's renderer API we use (vscode-notebook-renderer's OutputItem). */
 export interface OutputItem {
@@ -41,13 +35,20 @@ interface Disposable {
   destroy(): void;
 }
 
+export const COULD_NOT_DRAW = "Mixed Precision Lab could not draw this output";
+
 export function activate(_ctx?: RendererContext) {
   const views = new Map<string, Disposable>();
   return {
     renderOutputItem(item: OutputItem, element: HTMLElement): void {
       const prev = views.get(item.id);
-      if (item.mime === LIVE_MIME && prev instanceof LiveView && prev.element.isConnected) {
-        prev.update(decodeRunJson(item.json()) as LiveRun);
+      try {
+        if (item.mime === LIVE_RUN_MIME && prev instanceof LiveView && prev.element.isConnected) {
+          prev.update(parsePayload(liveRunSchema, item.json(), "live run"));
+          return;
+        }
+      } catch (e) {
+        fail(element, e);
         return;
       }
       prev?.destroy();
@@ -57,7 +58,7 @@ export function activate(_ctx?: RendererContext) {
       try {
         views.set(item.id, render(item, element));
       } catch (e) {
-        element.replaceChildren(h("p", { class: "mpl-root mpl-error", text: `Mixed Precision Lab could not draw this output: ${(e as Error).message}` }));
+        fail(element, e);
       }
     },
     disposeOutputItem(id?: string): void {
@@ -72,26 +73,35 @@ export function activate(_ctx?: RendererContext) {
   };
 }
 
+function fail(element: HTMLElement, e: unknown): void {
+  element.replaceChildren(h("p", { class: "mpl-root mpl-error", attrs: { role: "alert" }, text: `${COULD_NOT_DRAW}: ${(e as Error).message}` }));
+}
+
 function render(item: OutputItem, element: HTMLElement): Disposable {
-  const data = decodeRunJson(item.json());
+  const raw = item.json();
   switch (item.mime) {
     case RUN_RESULT_MIME: {
+      const run = parsePayload(runResultSchema, raw, "run result");
       const v = new RunView(element);
-      v.show(validateRun(data, "run"));
+      v.show(run);
       return v;
     }
-    case REPORT_MIME:
-      return renderReport(element, data as PrecisionReport | RunResult);
-    case LIVE_MIME: {
+    case LIVE_RUN_MIME: {
+      const live = parsePayload(liveRunSchema, raw, "live run");
       const v = new LiveView(element);
-      v.update(data as LiveRun);
+      v.update(live);
       return v;
     }
-    case COMPARE_MIME: {
+    case PRECISION_REPORT_MIME:
+      return renderReport(element, parsePayload(precisionReportSchema, raw, "precision report"));
+    case COMPARISON_MIME: {
+      const c = parsePayload(comparisonSchema, raw, "comparison");
       const v = new CompareView(element);
-      v.show(validateComparison(data) as Comparison);
+      v.show(c);
       return v;
     }
+    case SWEEP_MIME:
+      return renderSweep(element, parsePayload(sweepResultSchema, raw, "sweep result"));
     default:
       throw new Error(`unknown output type ${item.mime}`);
   }
@@ -105,7 +115,6 @@ class LiveView {
     this.view = new RunView(element);
   }
   update(l: LiveRun): void {
-    if (l.kind !== "mplab.live" || !Array.isArray(l.losses)) throw new Error('live output: kind must be "mplab.live" with losses[]');
     if (this.seen === 0 || l.losses.length < this.seen) {
       this.view.start(l.name, l.totalSteps);
       this.seen = 0;

@@ -166,6 +166,7 @@ class WebGpu implements WebGpuBackend {
     this.run("endStep", {}, [this.state, this.log], [
       this.records, KIND_CODE[r.kind], RULE_CODE[r.rule], Math.max(1, Math.round(r.growthInterval)),
       { f: r.growthFactor }, { f: r.backoffFactor }, { i: Math.round(r.hysteresis) }, { f: r.minScale }, { f: r.maxScale },
+      r.zeroStage ?? 0, r.consecutiveHysteresis ? 1 : 0,
     ], [1]);
     this.records++;
   }

@@ -1,10 +1,11 @@
-// The backends under test: the CPU reference always; WebGPU when an adapter exists
+// The backends under test: the CPU reference always; wasm (WebAssembly SIMD); WebGPU when an adapter exists
 // (SwiftShader here, see scripts/test.mjs), else skipped with the reason visible in
 // the test output. One WebGPU backend per test file keeps its pipeline cache warm.
 import type { Backend } from "../../../engine/backend/backend.js";
 import { createCpuBackend } from "../../../engine/backend/cpu/cpuBackend.js";
 import { mulberry32 } from "../../../engine/data/rng.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../../../engine/backend/webgpu/webgpuBackend.js";
+import { createWasmBackend } from "../../../engine/backend/wasm/wasmBackend.js";
 
 let gpu: Promise<WebGpuBackend | string> | null = null;
 
@@ -23,7 +24,11 @@ export async function releaseWebGpu(): Promise<void> {
 /** Backends other than the CPU reference that initialised; with `skipped` reasons for the rest. */
 export async function otherBackends(): Promise<{ name: string; backend?: Backend; skip?: string }[]> {
   const g = await webgpuOrReason();
-  return [typeof g === "string" ? { name: "webgpu", skip: g } : { name: "webgpu", backend: g }];
+  const w = await createWasmBackend().catch((e: Error) => `wasm unavailable here: ${e.message}`);
+  return [
+    typeof w === "string" ? { name: "wasm", skip: w } : { name: "wasm", backend: w },
+    typeof g === "string" ? { name: "webgpu", skip: g } : { name: "webgpu", backend: g },
+  ];
 }
 
 export const cpu = () => createCpuBackend();

@@ -1,5 +1,5 @@
 // selectBackend: "auto" takes WebGPU on a GPU adapter, but not on a software
-// fallback adapter (SwiftShader here), where it says why and uses the CPU.
+// fallback adapter (SwiftShader here), where it says why and uses the wasm backend.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import "../../../engine/backend/webgpu/register.js";
@@ -16,13 +16,21 @@ test("auto passes over a software fallback adapter; webgpu takes it when asked",
   try {
     assert.equal(explicit.backend.info.name, "webgpu");
     if (fallback) {
-      assert.equal(auto.backend.info.name, "cpu");
+      assert.equal(auto.backend.info.name, "wasm");
       assert.match(auto.backend.info.note ?? "", /software fallback .*choose backend "webgpu"/);
     } else assert.equal(auto.backend.info.name, "webgpu");
   } finally {
     auto.backend.destroy();
     explicit.backend.destroy();
   }
+});
+
+test("wasm is the wasm backend, and says whether it has relaxed-SIMD FMA", async () => {
+  const w = await selectBackend("wasm");
+  assert.equal(w.backend.info.name, "wasm");
+  assert.match(w.backend.info.adapter, /^WebAssembly SIMD( \+ relaxed-SIMD FMA)?, 1 thread$/);
+  w.backend.destroy();
+  await assert.rejects(selectBackend("tpu" as never), /backend must be one of "auto", "cpu", "wasm", "webgpu"; got "tpu"/);
 });
 
 test("cpu is the CPU, and a Backend object is used as it is", async () => {

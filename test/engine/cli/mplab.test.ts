@@ -83,7 +83,7 @@ test("train: every step overflows with a static scale of 2^40", () => {
 test("DeepSpeed's error at its floor ends the run: exit 1, the step named", () => {
   // 2^40 overflows every step: step 0 is absorbed (hysteresis 2), step 1 backs off to
   // the floor 2^39, step 2 raises
-  const scaler = { type: "dynamic", preset: "deepspeed", initScale: 2 ** 40, minScale: 2 ** 39 };
+  const scaler = { type: "dynamic", preset: "deepspeed", zeroStage: 1, initScale: 2 ** 40, minScale: 2 ** 39 };
   const r = mplab("train", configFile("ds.mplab.json", { ...tiny, scaler }), "--backend", "cpu", "--json", "-q");
   assert.equal(r.code, 1);
   const result = JSON.parse(r.stdout);
@@ -107,7 +107,7 @@ test("Ctrl-C cancels the run: a partial summary, exit 130", async () => {
 
 test("a bad config exits 1 naming the field's JSON path", () => {
   const cases: [unknown, RegExp][] = [
-    [{ ...tiny, batchSize: 0 }, /batchSize must be a positive integer, got 0/],
+    [{ ...tiny, batchSize: 0 }, /batchSize must be an integer from 1 to 1000000, got 0/],
     [{ ...tiny, model: { ...tiny.model, hidden: [8, -1] } }, /model\.hidden\[1\]/],
     [{ ...tiny, scaler: { type: "dynamic", backoffFactor: 1.5 } }, /scaler\.backoffFactor must be in \(0, 1\), got 1\.5/],
     [{ ...tiny, data: { ...tiny.data, inputs: 3 } }, /data\.inputs/],

@@ -15,8 +15,8 @@ async function refuses(config: unknown, pattern: RegExp) {
   assert.equal(progressed, false, "no step ran");
 }
 
-test("batchSize 0 names the field and the allowed range", () => refuses({ ...ok, batchSize: 0 }, /^batchSize must be a positive integer, got 0$/));
-test("a fractional steps count", () => refuses({ ...ok, steps: 2.5 }, /steps must be a positive integer, got 2.5/));
+test("batchSize 0 names the field and the allowed range", () => refuses({ ...ok, batchSize: 0 }, /^batchSize must be an integer from 1 to 1000000, got 0$/));
+test("a fractional steps count", () => refuses({ ...ok, steps: 2.5 }, /steps must be an integer from 1 to 10000000, got 2.5/));
 test("backoffFactor outside (0, 1)", () => refuses({ ...ok, scaler: { type: "dynamic", backoffFactor: 1.5 } }, /scaler.backoffFactor must be in \(0, 1\), got 1.5/));
 test("an unknown precision lists the allowed ones", () => refuses({ ...ok, precision: "fp8" }, /precision must be one of "fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8", got "fp8"/));
 test("an unknown scaler preset", () => refuses({ ...ok, scaler: { type: "dynamic", preset: "jax" } }, /scaler.preset must be one of/));
@@ -28,13 +28,13 @@ test("NaN in the data names its row and column", () =>
 test("Infinity in the targets", () => refuses({ ...ok, data: { type: "arrays", xs: [[1, 2]], ys: [[Infinity]] } }, /data.ys\[0\]\[0\] is not a finite number: data must be finite, got Infinity/));
 test("an lr below zero", () => refuses({ ...ok, optimizer: { type: "sgd", lr: -1 } }, /optimizer.lr must be a number >= 0, got -1/));
 test("trained weights of the wrong shape", () => refuses({ ...ok, model: { ...ok.model, weights: [{ weight: [1], bias: [0] }] } }, /model.weights\[0\] must have 1x2 weights and 1 biases/));
-test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be "auto", "cpu" or "webgpu", got "tpu"/));
+test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be one of "auto", "cpu", "wasm", "webgpu"; got "tpu"/));
 
 test("spec constructors validate too", () => {
-  assert.throws(() => mlp({ inputs: 0, outputs: 1 }), /model.inputs must be a positive integer, got 0/);
+  assert.throws(() => mlp({ inputs: 0, outputs: 1 }), /model.inputs must be an integer from 1 to 65536, got 0/);
   assert.throws(() => mlp({ inputs: 2, outputs: 1, activation: "swish" as never }), /model.activation must be one of/);
   assert.throws(() => sgd({ lr: Number.NaN }), /optimizer.lr/);
-  assert.throws(() => datasets.teacher({ inputs: 2, outputs: 1, samples: -1 }), /data.samples must be a positive integer, got -1/);
+  assert.throws(() => datasets.teacher({ inputs: 2, outputs: 1, samples: -1 }), /data.samples must be an integer from 1 to 10000000, got -1/);
 });
 
 test("ConfigError lists every problem with its path", () => {
@@ -67,5 +67,5 @@ test("datasets.fromArrays refuses non-finite values at once", () => {
 });
 
 test("an array item's error names its index once", () => {
-  assert.throws(() => mlp({ inputs: 2, hidden: [4, -1], outputs: 1 }), (e: Error) => e.message === "model.hidden[1] must be a positive integer, got -1");
+  assert.throws(() => mlp({ inputs: 2, hidden: [4, -1], outputs: 1 }), (e: Error) => e.message === "model.hidden[1] must be an integer from 1 to 65536, got -1");
 });

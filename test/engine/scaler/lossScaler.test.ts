@@ -58,28 +58,65 @@ test("pytorch: the scale is an fp32 value (factor applied in double, rounded onc
   assert.equal(createScaler(dyn({ initScale: 0.1 })).scale, 13421773 * 2 ** -27); // fp32(0.1)
 });
 
-test("deepspeed: hysteresis absorbs one overflow, window counted from the last overflow", () => {
-  // it: 0 1 2(grow, h=2) 3(x absorbed, h=1) 4 5 6(grow: 3 after the overflow, not after the growth)
-  //     7(x absorbed) 8(x: back off, h stays 1) 9 10(x: back off again)
-  const spec = dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3 });
-  assert.deepEqual(trace(spec, "...x...xx.x"), [16, 16, 32, 32, 32, 32, 64, 64, 32, 32, 16]);
+// DeepSpeed 0.19.5 (notes "loss-scalers.md"): stable = it - last_overflow - 1, growth when
+// stable > 0 and stable % W == 0, i.e. after W+1 clean steps since the last overflow/start.
+test("deepspeed zeroStage 0 (default): FP16_Optimizer, growth at W+1 clean steps, no hysteresis", () => {
+  // it 0..2 stable 0,1,2 | it3 stable 3: grow 32 | it4 x: 16, last 4 | it5..7 stable 0,1,2 | it8 stable 3: 32 | it9 x: 16
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3 }), "....x....x"), [16, 16, 16, 32, 16, 16, 16, 16, 32, 16]);
+  // growth repeats every W steps after the first: stable 3 and 6
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3 }), "......."), [16, 16, 16, 32, 32, 32, 64]);
+  // every overflow backs off at once (the preset's hysteresis 2 is not used at stage 0)
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3, zeroStage: 0 }), "xx.x"), [8, 4, 4, 2]);
+  assert.equal(ruleFromSpec(dyn({ preset: "deepspeed" })).zeroStage, 0);
+});
+
+test("deepspeed zeroStage 0: the floor clamps and never raises", () => {
+  // 3 -> 1.5 -> max(0.75, 1) = 1 -> 1 -> 1, no error
+  const s = createScaler(dyn({ preset: "deepspeed", initScale: 3 }));
+  assert.deepEqual([..."xxxx"].map((c) => (s.update(c === "x"), s.scale)), [1.5, 1, 1, 1]);
+  assert.equal(s.state.halted, 0);
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 1, minScale: 0.25 }), "xxx"), [0.5, 0.25, 0.25]);
+});
+
+test("deepspeed: default window 1000, first growth on the 1001st clean step (both stages)", () => {
+  for (const zeroStage of [0, 1, 3]) {
+    const s = createScaler(dyn({ preset: "deepspeed", zeroStage }));
+    for (let i = 0; i < 1000; i++) s.update(false);
+    assert.equal(s.scale, 65536, `stage ${zeroStage}`);
+    s.update(false);
+    assert.equal(s.scale, 131072, `stage ${zeroStage}`);
+  }
+});
+
+test("deepspeed zeroStage 1: hysteresis restored only by a growth (consecutive_hysteresis false)", () => {
+  // it0-2 .: 16 | it3 . stable 3: grow 32, h 2 | it4 x: absorbed, h 1, last 4 | it5,6 .: stable 0,1
+  // it7 x: h 1 -> 16, last 7 | it8-10 .: stable 0,1,2 | it11 . stable 3: grow 32, h 2 | it12 . stable 4
+  // it13 x: absorbed, h 1 | it14 . | it15 x: 16
+  const spec = dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3, zeroStage: 1 });
+  const p = "....x..x.....x.x";
+  assert.deepEqual(trace(spec, p), [16, 16, 16, 32, 32, 32, 32, 16, 16, 16, 16, 32, 32, 32, 32, 16]);
   const s = createScaler(spec);
-  const h = [..."...x...xx.x"].map((c) => (s.update(c === "x"), s.state.hysteresisLeft));
-  assert.deepEqual(h, [2, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1]);
-  assert.deepEqual({ it: s.state.iteration, last: s.state.lastOverflow }, { it: 11, last: 10 });
+  assert.deepEqual([...p].map((c) => (s.update(c === "x"), s.state.hysteresisLeft)), [2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 1]);
+  assert.deepEqual({ it: s.state.iteration, last: s.state.lastOverflow }, { it: 16, last: 15 });
+  // two overflows apart: the second backs off, the third too (no growth between)
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3, zeroStage: 2 }), "xx.xx"), [16, 8, 8, 4, 2]);
 });
 
-test("deepspeed: default window 1000, first growth on the 1000th clean step", () => {
-  const s = createScaler(dyn({ preset: "deepspeed" }));
-  for (let i = 0; i < 999; i++) s.update(false);
-  assert.equal(s.scale, 65536);
-  s.update(false);
-  assert.equal(s.scale, 131072);
+test("deepspeed zeroStage 1: consecutiveHysteresis, every clean step restores the hysteresis", () => {
+  // same pattern: it5 . restores h 2, so it7 x is absorbed too; it11 stable 3: grow 64; it13 x absorbed,
+  // it14 . restores, it15 x absorbed
+  const spec = dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3, zeroStage: 1, consecutiveHysteresis: true });
+  const p = "....x..x.....x.x";
+  assert.deepEqual(trace(spec, p), [16, 16, 16, 32, 32, 32, 32, 32, 32, 32, 32, 64, 64, 64, 64, 64]);
+  const s = createScaler(spec);
+  assert.deepEqual([...p].map((c) => (s.update(c === "x"), s.state.hysteresisLeft)), [2, 2, 2, 2, 1, 2, 2, 1, 2, 2, 2, 2, 2, 1, 2, 1]);
+  // only overflows in a row back off: x (h 1) x (8) . (h 2) x (h 1) x (4)
+  assert.deepEqual(trace(dyn({ preset: "deepspeed", initScale: 16, growthInterval: 3, zeroStage: 3, consecutiveHysteresis: true }), "xx.xx"), [16, 8, 8, 8, 4]);
 });
 
-test("deepspeed: floor 1, then the error at the floor", () => {
+test("deepspeed zeroStage 1: floor 1, then the error at the floor", () => {
   // 3 -> 1.5 -> max(0.75, 1) = 1 -> error
-  const s = createScaler(dyn({ preset: "deepspeed", initScale: 3, hysteresis: 1 }));
+  const s = createScaler(dyn({ preset: "deepspeed", initScale: 3, hysteresis: 1, zeroStage: 1 }));
   s.update(true);
   assert.equal(s.scale, 1.5);
   s.update(true);
@@ -92,8 +129,8 @@ test("deepspeed: floor 1, then the error at the floor", () => {
   assert.throws(() => s.update(false), { message: DEEPSPEED_MIN_SCALE_ERROR }); // stays halted
 });
 
-test("deepspeed: with the default hysteresis 2, one overflow at the floor is absorbed first", () => {
-  const s = createScaler(dyn({ preset: "deepspeed", initScale: 1 }));
+test("deepspeed zeroStage 1: with the default hysteresis 2, one overflow at the floor is absorbed first", () => {
+  const s = createScaler(dyn({ preset: "deepspeed", initScale: 1, zeroStage: 1 }));
   s.update(true);
   assert.equal(s.scale, 1);
   assert.equal(s.state.hysteresisLeft, 1);
@@ -101,7 +138,7 @@ test("deepspeed: with the default hysteresis 2, one overflow at the floor is abs
 });
 
 test("deepspeed: updateScaler marks halted and changes nothing else", () => {
-  const rule = ruleFromSpec(dyn({ preset: "deepspeed", initScale: 1, hysteresis: 1 }));
+  const rule = ruleFromSpec(dyn({ preset: "deepspeed", initScale: 1, hysteresis: 1, zeroStage: 1 }));
   const st = initialScalerState(rule);
   const next = updateScaler(rule, st, true);
   assert.deepEqual(next, { ...st, halted: 1 });
@@ -144,7 +181,7 @@ test("preset defaults", () => {
   const r = (preset: DynamicScalerOptions["preset"]) => ruleFromSpec(dyn({ preset }));
   const d = { kind: "dynamic", growthFactor: 2, backoffFactor: 0.5 };
   assert.deepEqual(r("pytorch"), { ...d, rule: "pytorch", initScale: 65536, growthInterval: 2000, hysteresis: 1, minScale: 0, maxScale: Infinity });
-  assert.deepEqual(r("deepspeed"), { ...d, rule: "deepspeed", initScale: 65536, growthInterval: 1000, hysteresis: 2, minScale: 1, maxScale: Infinity });
+  assert.deepEqual(r("deepspeed"), { ...d, rule: "deepspeed", initScale: 65536, growthInterval: 1000, hysteresis: 2, minScale: 1, maxScale: Infinity, zeroStage: 0, consecutiveHysteresis: false });
   assert.deepEqual(r("apex"), { ...d, rule: "apex", initScale: 65536, growthInterval: 2000, hysteresis: 1, minScale: 0, maxScale: 2 ** 24 });
   assert.deepEqual(r("keras"), { ...d, rule: "keras", initScale: 32768, growthInterval: 2000, hysteresis: 1, minScale: 0, maxScale: Infinity });
   assert.deepEqual(r("jmp"), { ...d, rule: "jmp", initScale: 32768, growthInterval: 2000, hysteresis: 1, minScale: 1, maxScale: Infinity });
@@ -152,8 +189,8 @@ test("preset defaults", () => {
 });
 
 test("overrides replace only the fields given", () => {
-  const rule = ruleFromSpec(dyn({ preset: "deepspeed", growthInterval: 5, backoffFactor: 0.25, minScale: 0.5 }));
-  assert.deepEqual(rule, { kind: "dynamic", rule: "deepspeed", initScale: 65536, growthFactor: 2, backoffFactor: 0.25, growthInterval: 5, hysteresis: 2, minScale: 0.5, maxScale: Infinity });
+  const rule = ruleFromSpec(dyn({ preset: "deepspeed", growthInterval: 5, backoffFactor: 0.25, minScale: 0.5, zeroStage: 2 }));
+  assert.deepEqual(rule, { kind: "dynamic", rule: "deepspeed", initScale: 65536, growthFactor: 2, backoffFactor: 0.25, growthInterval: 5, hysteresis: 2, minScale: 0.5, maxScale: Infinity, zeroStage: 2, consecutiveHysteresis: false });
   // growthFactor 4 and a pytorch floor (a user option the reference lacks)
   assert.deepEqual(trace(dyn({ initScale: 4, growthFactor: 4, growthInterval: 1, minScale: 2 }), ".xxxx"), [16, 8, 4, 2, 2]);
   assert.deepEqual(trace(dyn({ initScale: 4, growthFactor: 4, growthInterval: 1, minScale: 3 }), "xx"), [3, 3]);
@@ -197,9 +234,16 @@ test("bad specs name the field and what is allowed", () => {
     [() => dyn({ preset: "tf" as never }), 'scaler.preset must be one of "pytorch", "deepspeed", "apex", "keras", "jmp", got "tf"'],
     [() => dyn({ growthIntreval: 3 } as never), "scaler.growthIntreval is not an option of dynamicScaler"],
     [() => dyn({ hysteresis: 3 }), 'scaler.hysteresis applies only to preset "deepspeed"'],
-    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= scaler.maxScale"],
-    [() => staticScaler(0), "scaler.scale must be > 0, got 0"],
-    [() => staticScaler(Infinity), "scaler.scale must be a positive number, got Infinity"],
+    [() => dyn({ zeroStage: 1 }), 'scaler.zeroStage applies only to preset "deepspeed"'],
+    [() => dyn({ preset: "keras", consecutiveHysteresis: true }), 'scaler.consecutiveHysteresis applies only to preset "deepspeed"'],
+    [() => dyn({ preset: "deepspeed", hysteresis: 3 }), "scaler.hysteresis applies only with zeroStage 1-3"],
+    [() => dyn({ preset: "deepspeed", zeroStage: 0, consecutiveHysteresis: true }), "scaler.consecutiveHysteresis applies only with zeroStage 1-3"],
+    [() => dyn({ preset: "deepspeed", zeroStage: 4 }), "scaler.zeroStage must be 0, 1, 2 or 3, got 4"],
+    [() => dyn({ preset: "deepspeed", zeroStage: 1.5 }), "scaler.zeroStage must be 0, 1, 2 or 3, got 1.5"],
+    [() => dyn({ preset: "deepspeed", zeroStage: 1, consecutiveHysteresis: "yes" as never }), 'scaler.consecutiveHysteresis must be true or false, got "yes"'],
+    [() => dyn({ minScale: 10, maxScale: 5 }), "scaler.minScale must be <= maxScale (5), got 10"],
+    [() => staticScaler(0), "scaler.scale must be a finite number > 0, got 0"],
+    [() => staticScaler(Infinity), "scaler.scale must be a finite number > 0, got Infinity"],
     [() => createScaler({ type: "adaptive" } as never), 'scaler.type must be one of "none", "static", "dynamic", got "adaptive"'],
   ];
   for (const [f, msg] of cases) {

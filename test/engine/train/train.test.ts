@@ -110,3 +110,11 @@ test("the memory ledger: mixed-fp16 keeps an fp32 master and half-size weights a
   assert.equal(mixed.memory.weightsBytes, params * 2);
   assert.equal(mixed.memory.activationsBytes * 2, f32.memory.activationsBytes);
 });
+
+test("the default statsInterval observes every 5th step of a short run, about 50 steps of a long one, and always the last", async () => {
+  const { defaultStatsInterval } = await import("../../../engine/train/run.js");
+  const r = await train({ ...base, precision: "mixed-fp16" }, { backend: "cpu" });
+  assert.deepEqual(r.statsSteps, [0, 5, 10, 11]);
+  assert.equal(r.layers[0].tensors.weights.count, 4 * 4 * 16, "4 observed steps of the 16x4 weights");
+  assert.deepEqual([1, 12, 250, 251, 1000, 100000].map(defaultStatsInterval), [5, 5, 5, 6, 20, 2000]);
+});

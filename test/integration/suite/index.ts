@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<unknown>[]> = {
     import("./activation.test.js"),
     import("./serializer.test.js"),
     import("./notebook.test.js"),
+    import("./kernel.test.js"),
     import("./runTraining.test.js"),
     import("./enginePanel.test.js"),
     import("./editor.test.js"),

@@ -17,6 +17,8 @@ struct Params {
   hysteresis: i32,
   minScale: f32,        // 0: no floor
   maxScale: f32,        // +Inf (as bits): no ceiling
+  zeroStage: u32,       // deepspeed: 0 FP16_Optimizer rule, 1-3 DynamicLossScaler
+  consecutive: u32,     // deepspeed, zeroStage 1-3: consecutive_hysteresis
 }
 @group(0) @binding(0) var<uniform> u: Params;
 // binding 1: the step state (stepState.wgsl)
@@ -82,9 +84,26 @@ fn updateJmp(overflow: bool) {
   st.counter = i32((u32(st.counter) + 1u) % u.growthInterval);
 }
 
-// DeepSpeed: hysteresis absorbs overflows; growth every `window` clean iterations since
-// the last overflow; at the floor an overflow is an error (the run halts).
+// DeepSpeed, ZeRO stage 0 (FP16_Optimizer): no hysteresis, the floor clamps, never halts.
+// Growth after W+1 clean iterations since the last overflow (or the start).
+fn updateDeepSpeedStage0(overflow: bool) {
+  if (overflow) {
+    st.scale = max(st.scale * u.backoffFactor, u.minScale);
+    st.lastOverflow = st.iteration;
+  } else {
+    let stable = st.iteration - st.lastOverflow - 1;
+    if (stable > 0 && stable % i32(u.growthInterval) == 0) {
+      st.scale = min(u.maxScale, st.scale * u.growthFactor);
+    }
+  }
+  st.iteration += 1;
+}
+
+// DeepSpeed, ZeRO stages 1-3 (DynamicLossScaler): hysteresis absorbs overflows; a clean
+// step restores it (consecutive) or only a growth does; growth after W+1 clean
+// iterations since the last overflow; at the floor an overflow is an error (halt).
 fn updateDeepSpeed(overflow: bool) {
+  let consecutive = u.consecutive != 0u;
   if (overflow) {
     if (u.hysteresis == 1 || st.hysteresisLeft == 1) {
       if (st.scale == u.minScale) {
@@ -97,8 +116,10 @@ fn updateDeepSpeed(overflow: bool) {
     }
     st.lastOverflow = st.iteration;
   } else {
-    if ((st.iteration - st.lastOverflow) % i32(u.growthInterval) == 0) {
-      st.hysteresisLeft = u.hysteresis;
+    if (consecutive) { st.hysteresisLeft = u.hysteresis; }
+    let stable = st.iteration - st.lastOverflow - 1;
+    if (stable > 0 && stable % i32(u.growthInterval) == 0) {
+      if (!consecutive) { st.hysteresisLeft = u.hysteresis; }
       st.scale = min(u.maxScale, st.scale * u.growthFactor);
     }
   }
@@ -113,7 +134,7 @@ fn main() {
   if (!wasHalted && u.kind == KIND_DYNAMIC) {
     switch u.rule {
       case 0u: { updatePytorch(overflow); }
-      case 1u: { updateDeepSpeed(overflow); }
+      case 1u: { if (u.zeroStage == 0u) { updateDeepSpeedStage0(overflow); } else { updateDeepSpeed(overflow); } }
       case 2u: { updateApex(overflow); }
       case 3u: { updateKeras(overflow); }
       default: { updateJmp(overflow); }

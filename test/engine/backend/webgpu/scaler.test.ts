@@ -21,7 +21,13 @@ for (const [name, preset] of Object.entries(SCALER_PRESETS)) {
 }
 scenarios.push({ name: "apex with maxScale 2^6", rule: { ...SCALER_PRESETS.apex, initScale: 2 ** 4, growthInterval: 2, maxScale: 2 ** 6 }, p: 0.2 });
 scenarios.push({ name: "pytorch with minScale 2 and maxScale 2^7", rule: { ...SCALER_PRESETS.pytorch, initScale: 2 ** 4, growthInterval: 2, minScale: 2, maxScale: 2 ** 7 }, p: 0.5 });
-scenarios.push({ name: "deepspeed hysteresis 3", rule: { ...SCALER_PRESETS.deepspeed, initScale: 2 ** 6, growthInterval: 5, hysteresis: 3 }, p: 0.4 });
+// DeepSpeed's two rules: stage 0 (the preset's default, above) and stages 1-3, with and without consecutive hysteresis, both floors
+const ds = SCALER_PRESETS.deepspeed;
+scenarios.push({ name: "deepspeed stage 1 hysteresis 3", rule: { ...ds, zeroStage: 1, initScale: 2 ** 6, growthInterval: 5, hysteresis: 3 }, p: 0.4 });
+scenarios.push({ name: "deepspeed stage 2, interval 3", rule: { ...ds, zeroStage: 2, initScale: 2 ** 4, growthInterval: 3 }, p: 0.35 });
+scenarios.push({ name: "deepspeed stage 3 consecutive hysteresis", rule: { ...ds, zeroStage: 3, consecutiveHysteresis: true, initScale: 2 ** 6, growthInterval: 3 }, p: 0.45 });
+scenarios.push({ name: "deepspeed stage 1 consecutive, halts at the floor", rule: { ...ds, zeroStage: 1, consecutiveHysteresis: true, initScale: 2 ** 3, growthInterval: 4 }, p: 0.85 });
+scenarios.push({ name: "deepspeed stage 0 clamps at floor 2", rule: { ...ds, zeroStage: 0, minScale: 2, initScale: 2 ** 3, growthInterval: 4 }, p: 0.8 });
 scenarios.push({ name: "static 1024", rule: { kind: "static", rule: "pytorch", initScale: 1024, growthFactor: 1, backoffFactor: 1, growthInterval: 1, hysteresis: 1, minScale: 0, maxScale: Infinity }, p: 0.3 });
 scenarios.push({ name: "none", rule: { kind: "none", rule: "pytorch", initScale: 1, growthFactor: 1, backoffFactor: 1, growthInterval: 1, hysteresis: 1, minScale: 0, maxScale: Infinity }, p: 0.3 });
 
@@ -43,6 +49,8 @@ for (const [k, sc] of scenarios.entries()) {
       state = updateScaler(sc.rule, state, overflow);
       want.push({ scale, overflow, scalerError: !wasHalted && state.halted !== 0 });
     }
+    if (sc.name.includes("halts")) assert.ok(want.some((w) => w.scalerError), "the scenario reaches the floor's error");
+    if (sc.name.includes("clamps")) assert.ok(want.some((w, i) => i > 0 && w.overflow && w.scale === sc.rule.minScale && want[i - 1].scale === w.scale), "the scenario overflows at the floor");
     // the GPU, in chunks
     const ok = gpu.tensor([4], "f32", Float32Array.of(1, 2, 3, 4));
     const bad = gpu.tensor([4], "f32", Float32Array.of(1, Infinity, 3, 4));
