@@ -18,6 +18,7 @@ const ACT: Record<string, string> = { relu: "nn.ReLU()", gelu: "nn.GELU()", tanh
 
 export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opts: PyTorchExportOptions = {}): string {
   const c = configOf(x, "exportPyTorch");
+  if (c.precision === "mixed-fp8") throw new Error("exportPyTorch: a mixed-fp8 run is exported by exportPyTorchFp8 (torch float8 casts, the same scales)");
   const run = (x as RunResult).kind === "mplab.run" ? (x as RunResult) : null;
   const shapes = layerShapes(c.model);
   const embed = parameterCount(c.model) <= (opts.maxEmbeddedParams ?? 20000);

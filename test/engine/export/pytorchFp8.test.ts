@@ -81,3 +81,10 @@ test("exportPyTorchFp8 refuses what it cannot reproduce, naming why", async () =
   await assert.rejects(exportPyTorchFp8({ ...base, scaler: { type: "dynamic", preset: "pytorch" } }), /scaler must be "none" or "static"/);
   await assert.rejects(exportPyTorchFp8({ ...base, steps: 100_000 }), /the limit is 500000/);
 });
+
+test("the other exporters send a mixed-fp8 run here instead of writing a wrong script", async () => {
+  const { exportPyTorch } = await import("../../../engine/export/pytorch.js");
+  const { exportDeepSpeed } = await import("../../../engine/export/deepspeed.js");
+  assert.throws(() => exportPyTorch(base as TrainConfigInput), /exportPyTorchFp8/);
+  assert.throws(() => exportDeepSpeed(base as TrainConfigInput), /no fp8 policy/);
+});
