@@ -12,51 +12,14 @@
 // - flushed values: nonzero values that became 0; with delayed scaling and a long
 //   history, a shrinking amax leaves the scale too small (the window still holds old,
 //   larger amaxes): a shorter history follows it.
-import { z } from "zod";
-import { fp8RecipeSchema } from "../config/schema.js";
+import type { Fp8Report, Fp8Role, Fp8TensorTrace } from "../train/fp8Casts.js";
 import { FP8, type Fp8Format } from "../numerics/fp8.js";
-import { anyNumber, int } from "../payload/nonFinite.js";
-import { fp8FormatSchema, fp8RoleSchema, type Fp8Report, type Fp8TensorTrace } from "../train/fp8Report.js";
-import type { Fp8Role } from "../train/fp8Casts.js";
+import type { Fp8Inspection, Fp8TensorReport } from "./fp8Inspection.js";
 
 /** Shares below this are not worth a finding. */
 export const FP8_SIGNIFICANT = 1e-3;
 
-export const fp8TensorReportSchema = z.object({
-  layer: int,
-  role: fp8RoleSchema,
-  format: fp8FormatSchema,
-  scale: z.object({ min: anyNumber, max: anyNumber, last: anyNumber }),
-  /** over the observed steps: the largest and the mean share saturated / flushed to zero */
-  saturatedMax: anyNumber,
-  saturatedMean: anyNumber,
-  flushedMax: anyNumber,
-  flushedMean: anyNumber,
-  /** steps whose cast met an amax beyond what its scale allowed (the first few listed) */
-  lateSteps: int,
-  lateAt: z.array(int),
-  /** largest amax / (what the scale allowed) at a late step: the margin that covers it is ceil(log2) */
-  worstJump: anyNumber,
-  /** steps with a non-finite amax */
-  nonFiniteSteps: int,
-  /** how much this tensor hurts: mean saturated + mean flushed share, plus a little for each late step */
-  hurt: anyNumber,
-});
-export type Fp8TensorReport = z.infer<typeof fp8TensorReportSchema>;
-
-export const fp8InspectionSchema = z.object({
-  recipe: fp8RecipeSchema,
-  formats: z.object({ forward: fp8FormatSchema, backward: fp8FormatSchema }),
-  /** how the matmuls ran (fp8 inputs, fp32 accumulation, bf16 outputs) */
-  matmul: z.string(),
-  tensors: z.array(fp8TensorReportSchema),
-  /** "layer L role" of the tensor that hurts most, or null when none hurts */
-  worst: z.string().nullable(),
-  /** what to change (a config fragment), each with its reason */
-  advice: z.array(z.object({ change: z.record(z.string(), z.unknown()), reason: z.string() })),
-  findings: z.array(z.string()),
-});
-export type Fp8Inspection = z.infer<typeof fp8InspectionSchema>;
+export type { Fp8TensorReport, Fp8Inspection } from "./fp8Inspection.js";
 
 const ROLE_WORDS: Record<Fp8Role, string> = { weights: "weights", inputs: "inputs (activations)", grads: "activation gradients" };
 const pct = (x: number) => `${(100 * x).toPrecision(3)}%`;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { precisionSchema, scalerSpecSchema } from "../config/schema.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
 import { tensorRoleSchema } from "../train/runResult.js";
-import { fp8InspectionSchema } from "./fp8Inspect.js";
+import { fp8InspectionSchema } from "./fp8Inspection.js";
 
 export const PRECISION_REPORT_MIME = "application/vnd.mplab.report+json";
 

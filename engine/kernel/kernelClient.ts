@@ -102,7 +102,7 @@ export class KernelClient implements CellRunner {
       cwd: this.options.cwd,
       execArgv: [...execArgv, ...(heap ? [`--max-old-space-size=${Math.round(heap)}`] : [])],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
+      serialization: "advanced", // structured clone: NaN/Infinity kept (kernelProtocol.ts)
       // VS Code's extension host is Electron: its children run as Node
       env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
     });

@@ -15,12 +15,9 @@ import type { Fp8Recipe } from "../config/schema.js";
 import type { Fp8Format } from "../numerics/fp8.js";
 import { FP8_RECORD_WORDS } from "../numerics/fp8Quantize.js";
 import { DelayedScaling } from "../numerics/fp8Scaling.js";
-import type { Fp8Report, Fp8TensorTrace } from "./fp8Report.js";
+import { FP8_ROLES, type Fp8Role, type Fp8TensorTrace, type Fp8Report } from "./fp8Report.js";
 
-export type { Fp8Report, Fp8TensorTrace };
-
-export const FP8_ROLES = ["weights", "inputs", "grads"] as const;
-export type Fp8Role = (typeof FP8_ROLES)[number];
+export { FP8_ROLES, type Fp8Role, type Fp8TensorTrace, type Fp8Report } from "./fp8Report.js";
 
 export class Fp8Casts {
   readonly record: Tensor;

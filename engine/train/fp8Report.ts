@@ -1,13 +1,15 @@
-// RunResult.fp8: what a mixed-fp8 run used and saw (engine/train/fp8Casts.ts fills it).
-// One zod schema, its type inferred; amax and scales may be NaN / Inf (the payload codec carries them).
+// RunResult.fp8, the fp8 part of a mixed-fp8 run's result: one zod schema, the types
+// inferred from it (the run result's schema in runResult.ts embeds it).
 import { z } from "zod";
 import { fp8RecipeSchema } from "../config/schema.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
 
+export const FP8_ROLES = ["weights", "inputs", "grads"] as const;
+export const fp8RoleSchema = z.enum(FP8_ROLES);
+export type Fp8Role = z.infer<typeof fp8RoleSchema>;
 export const fp8FormatSchema = z.enum(["e4m3", "e5m2"]);
-export const fp8RoleSchema = z.enum(["weights", "inputs", "grads"]);
 
-/** One fp8 tensor of the run: layer l's weights, inputs (activations) or activation gradients. */
+/** What a run reports of one fp8 tensor. */
 export const fp8TensorTraceSchema = z.object({
   /** 1-based layer */
   layer: int,
@@ -16,7 +18,7 @@ export const fp8TensorTraceSchema = z.object({
   /** per step: the scale its cast used, and its amax in that step (NaN / Inf where it had such values) */
   scales: z.array(anyNumber),
   amax: z.array(anyNumber),
-  /** per observed step (RunResult.statsSteps): share of its values saturated, and of its values flushed to zero from nonzero */
+  /** per observed step (RunResult.statsSteps): share of its values saturated, and of nonzero values flushed to zero */
   saturated: z.array(anyNumber),
   flushed: z.array(anyNumber),
   /** delayed scaling: the amax history window at the end of the run, oldest first (empty otherwise) */
@@ -24,6 +26,7 @@ export const fp8TensorTraceSchema = z.object({
 });
 export type Fp8TensorTrace = z.infer<typeof fp8TensorTraceSchema>;
 
+/** RunResult.fp8: what a mixed-fp8 run used and saw. */
 export const fp8ReportSchema = z.object({
   recipe: fp8RecipeSchema,
   formats: z.object({ forward: fp8FormatSchema, backward: fp8FormatSchema }),

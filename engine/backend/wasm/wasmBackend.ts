@@ -5,9 +5,9 @@
 // overflow, scaler) is plain JS shared with the reference's rules.
 import type { Activation, AdamParams, Backend, BackendInfo, DType, RawTensorStats, ScalerRule, ScalerState, SgdParams, StepRecord, Tensor } from "../backend.js";
 import { subnormalLimit } from "../../numerics/dtype.js";
+import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { emptyStats } from "../cpu/cpuStats.js";
-import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { K_BLOCK, instantiateKernels } from "./wasmKernels.js";
 import { GEMM_SCRATCH, STATS_RECORD, WasmHeap } from "./wasmHeap.js";
 
@@ -157,12 +157,11 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
       check(out.size === x.size, "cast: size mismatch");
       k.cast(p(out), p(x), x.size, mode(out));
     },
-    // fp8: the reference's exact integer rounding (engine/numerics/fp8Quantize.ts) on views of
-    // the wasm memory, so it is bit-identical by construction (no SIMD kernel of its own yet)
     quantizeFp8(out, x, cast, record, slot) {
+      // the CPU reference's exact fp8 path, on views of the wasm heap (no SIMD kernel yet)
       check(out.dtype === "f32" && out.size === x.size, "quantizeFp8: out must be an f32 tensor of x's size");
       check(record.dtype === "f32" && Number.isInteger(slot) && slot >= 0 && (slot + 1) * FP8_RECORD_WORDS <= record.size, `quantizeFp8: slot ${slot} outside the record tensor`);
-      const view = (t: Tensor) => heap.f32.subarray(p(t) / 4, p(t) / 4 + t.size);
+      const view = (t: Tensor) => new Float32Array(heap.memory.buffer, p(t), t.size);
       const r = quantizeFp8(view(out), view(x), cast);
       view(record).set([r.amax, r.scale, r.saturated, r.flushed], slot * FP8_RECORD_WORDS);
     },

@@ -8,7 +8,7 @@ const base = { model: { inputs: 2, outputs: 1 }, data: { type: "teacher", inputs
 test("validation errors carry their JSON path", () => {
   const d = configDiagnostics({ ...base, batchSize: 0 });
   assert.deepEqual(d.map((x) => [x.path, x.severity]), [[["batchSize"], "error"]]);
-  assert.match(d[0].message, /batchSize must be a positive integer, got 0/);
+  assert.match(d[0].message, /batchSize must be an integer from 1 to 1000000, got 0/);
 });
 
 test("a dynamic initScale that is not a power of two, with the nearest one as the fix", () => {

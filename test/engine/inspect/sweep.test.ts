@@ -56,7 +56,7 @@ test("an fp32 entry of the grid is the reference; with no reduced precision clos
 test("bad grids are refused before anything runs", async () => {
   let ran = 0;
   await assert.rejects(sweep(base, { precision: ["mixed-fp16", "fp8" as never] }, { backend: "cpu", onProgress: () => ran++ }), /precision must be one of/);
-  await assert.rejects(sweep(base, { scaler: [{ type: "static", scale: -1 }] }, { backend: "cpu", onProgress: () => ran++ }), /scaler.scale must be > 0/);
+  await assert.rejects(sweep(base, { scaler: [{ type: "static", scale: -1 }] }, { backend: "cpu", onProgress: () => ran++ }), /scaler.scale must be a finite number > 0/);
   await assert.rejects(sweep(base, { precision: [] }, { backend: "cpu" }), /grid.precision must be a non-empty array/);
   assert.equal(ran, 0);
 });
