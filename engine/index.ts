@@ -28,6 +28,8 @@ export type * from "./inspect/report.js";
 export { compare, COMPARISON_MIME, type CompareOptions, type Comparison, type ComparedRun, type RunDifference } from "./inspect/compare.js";
 export { sweep, defaultSweepGrid, SWEEP_MIME, type SweepGrid, type SweepOptions, type SweepProgress, type SweepEntry, type SweepResult } from "./inspect/sweep.js";
 export { exportPyTorch, exportPyTorchFiles, type PyTorchExport, type PyTorchExportOptions } from "./export/pytorch.js";
+export { exportPyTorchFp8 } from "./export/pytorchFp8.js";
+export { fp8Bits, fromFp8Bits, roundFp8, FP8, type Fp8Format } from "./numerics/fp8.js";
 export { exportDeepSpeed, importDeepSpeed, deepSpeedCaveats, type DeepSpeedConfig, type DeepSpeedFp16, type ImportedDeepSpeed } from "./export/deepspeed.js";
 export { describeNumber, formatNumberInfo, type NumberInfo, type FormatInfo } from "./inspect/numberInfo.js";
 export { formatComparison, formatSweep } from "./inspect/formatTables.js";
