@@ -111,10 +111,18 @@ async function runCommand(page, title) {
   return ok;
 }
 
-/** Opens a workspace file through Go to File (Ctrl+P); resolves once its editor tab is the active one. */
+/**
+ * Opens a workspace file as a user does: a click on it in the Explorer, else Go to File
+ * (Ctrl+P); resolves once its editor tab is the active one.
+ */
 async function openFile(page, name) {
-  if (!(await pick(page, "Control+P", name, name))) return false;
-  return page.locator(".tab.active", { hasText: name }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const active = () => page.locator(".tab.active", { hasText: name }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first();
+  if (await row.isVisible().catch(() => false)) {
+    await row.click();
+    if (await active()) return true;
+  }
+  return (await pick(page, "Control+P", name, name)) && (await active());
 }
 
 /** The frame (of any depth) whose document matches selector. */
