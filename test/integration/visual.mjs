@@ -111,10 +111,18 @@ async function runCommand(page, title) {
   return ok;
 }
 
-/** Opens a workspace file through Go to File (Ctrl+P); resolves once its editor tab is the active one. */
+/**
+ * Opens a workspace file as a user does: a click on it in the Explorer, else Go to File
+ * (Ctrl+P); resolves once its editor tab is the active one.
+ */
 async function openFile(page, name) {
-  if (!(await pick(page, "Control+P", name, name))) return false;
-  return page.locator(".tab.active", { hasText: name }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const active = () => page.locator(".tab.active", { hasText: name }).waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first();
+  if (await row.isVisible().catch(() => false)) {
+    await row.click();
+    if (await active()) return true;
+  }
+  return (await pick(page, "Control+P", name, name)) && (await active());
 }
 
 /** The frame (of any depth) whose document matches selector. */
@@ -202,7 +210,8 @@ async function runNotebook(page, workspace, file, deadlineMs) {
   // read the outputs as the notebook list brings them into view, top to bottom
   const list = page.locator(".notebook-editor:visible .monaco-list").first();
   const box = await list.boundingBox();
-  const wheel = async (dy) => { await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2); await page.mouse.wheel(0, dy); await sleep(150); };
+  // over the cells' left gutter, as a user scrolls past outputs (the outputs themselves must pass the wheel on too)
+  const wheel = async (dy, x = box.x + 12) => { await page.mouse.move(x, box.y + box.height / 2); await page.mouse.wheel(0, dy); await sleep(150); };
   for (let i = 0; i < 20; i++) await wheel(-3000);
   const seen = new Map();
   const broken = [];
@@ -210,7 +219,7 @@ async function runNotebook(page, workspace, file, deadlineMs) {
   const complete = () => Object.entries(want).every(([k, n]) => (counts()[k] ?? 0) >= n);
   const editor = await page.locator(".notebook-editor:visible").first().boundingBox();
   const inEditor = (b) => b && b.width > 0 && b.x < editor.x + editor.width && b.x + b.width > editor.x && b.y < editor.y + editor.height && b.y + b.height > editor.y;
-  for (let i = 0; i < 150 && !(complete() && i > 0); i++) {
+  const collect = async () => {
     for (const f of page.frames()) {
       const el = await f.frameElement().catch(() => null);
       if (!el || !inEditor(await el.boundingBox().catch(() => null))) continue; // another editor's webview
@@ -219,8 +228,21 @@ async function runNotebook(page, workspace, file, deadlineMs) {
       for (const v of r.views) if (v.id) seen.set(`${f.url()}#${v.id}`, v);
       if (r.couldNotDraw) broken.push(r.couldNotDraw);
     }
-    await sleep(300); // outputs coming into view render after a moment
-    await wheel(1200);
+  };
+  // cell by cell, as a keyboard user moves through the notebook: focusing a cell reveals it
+  // and the output under it comes into view (then drawn); the wheel as a fallback
+  await page.mouse.click(box.x + 12, box.y + 40);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+Home");
+  for (let i = 0; i < nb.cells.length * 2 + 2 && !complete(); i++) {
+    await sleep(600); // outputs coming into view render after a moment
+    await collect();
+    await page.keyboard.press("ArrowDown");
+  }
+  for (let i = 0; i < 60 && !complete(); i++) {
+    await collect();
+    await sleep(300);
+    await wheel(1200, i % 2 ? box.x + 12 : box.x + box.width / 2);
   }
   await page.screenshot({ path: join(outDir, `visual-${file.replace(/\.mpnb$/, "")}.png`) });
   const got = counts();

@@ -32,7 +32,8 @@ const CSS = `
 .mpl-table th, .mpl-table td { border: 1px solid var(--vscode-editorWidget-border, rgba(128,128,128,.35)); padding: 2px 6px; text-align: right; }
 .mpl-table th { font-weight: 600; text-align: center; }
 .mpl-table td.mpl-name, .mpl-table th.mpl-name { text-align: left; }
-.mpl-table-wrap { overflow-x: auto; max-width: 100%; }
+/* sideways only: a box that also scrolls vertically would take the wheel from the notebook around it */
+.mpl-table-wrap { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 .mpl-sev-1 { background: color-mix(in srgb, var(--vscode-charts-yellow, #cca700) 28%, transparent); }
 .mpl-sev-2 { background: color-mix(in srgb, var(--vscode-charts-orange, #d18616) 38%, transparent); }
 .mpl-sev-3 { background: color-mix(in srgb, var(--vscode-charts-red, #f14c4c) 45%, transparent); font-weight: 600; }
