@@ -76,7 +76,7 @@ export const mlpSpecSchema = strict({
     /** trained weights (a previous run's `model`): training continues from them */
     weights: z.array(layerWeightsSchema).optional(),
     /** the policy a previous run's `model` was trained in (informational) */
-    precision: z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16"]).optional(),
+    precision: z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"]).optional(),
   })
   .describe("A multi-layer perceptron: Linear layers with an activation between them (none after the last).");
 
@@ -206,18 +206,16 @@ export const precisionSchema = z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16
 });
 
 /** The fp8 recipe of precision "mixed-fp8" (engine/numerics/fp8Scaling.ts); defaults are Transformer Engine's DelayedScaling. */
-export const fp8RecipeSchema = z
-  .object({
+export const fp8RecipeSchema = strict({
     recipe: z.enum(["delayed", "current", "block"], { error: 'fp8.recipe must be one of "delayed", "current", "block"' }).default("delayed")
       .describe("delayed: scale from the amax history (TE DelayedScaling); current: from the tensor's own amax; block: MX, a power-of-two scale per 32 values"),
     format: z.enum(["hybrid", "e4m3"], { error: 'fp8.format must be one of "hybrid", "e4m3"' }).default("hybrid")
       .describe("hybrid: E4M3 forward, E5M2 gradients (TE Format.HYBRID); e4m3: E4M3 everywhere (TE Format.E4M3)"),
     margin: z.number({ error: "margin must be an integer in 0..32" }).int({ error: "margin must be an integer in 0..32" }).min(0, { error: "margin must be an integer in 0..32" }).max(32, { error: "margin must be an integer in 0..32" }).default(0),
-    amaxHistoryLen: posInt("amaxHistoryLen").max(100_000).default(1024),
+    amaxHistoryLen: posInt("amaxHistoryLen", 100_000).default(1024),
     amaxComputeAlgo: z.enum(["max", "most_recent"], { error: 'amaxComputeAlgo must be one of "max", "most_recent"' }).default("max"),
     saturate: z.boolean({ error: "saturate must be true or false" }).default(true).describe("out-of-range values become ±max (true, as TE casts) or NaN / Inf (false)"),
   })
-  .strict()
   .describe("fp8 scaling: used when precision is mixed-fp8");
 
 export const trainConfigSchema = strict({

@@ -41,7 +41,7 @@ const DS = PRESET_DEFAULTS.deepspeed;
  */
 export function exportDeepSpeed(x: TrainConfigInput | TrainConfig | RunResult): DeepSpeedConfig {
   const c = configOf(x, "exportDeepSpeed");
-  if (c.precision === "mixed-fp8") throw new Error('exportDeepSpeed: precision "mixed-fp8" has no ds_config section (DeepSpeed runs fp8 through Transformer Engine in the model code); export the run with mixed-fp16 or mixed-bf16');
+  if (c.precision === "mixed-fp8") throw new Error("exportDeepSpeed: a DeepSpeed config has no fp8 policy (fp8 comes from Transformer Engine in the model): export the mixed-fp8 run to PyTorch instead");
   const o = c.optimizer;
   const optimizer: DeepSpeedConfig["optimizer"] =
     o.type === "adam"

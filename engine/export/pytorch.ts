@@ -88,7 +88,7 @@ export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opt
 
 export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult, opts: PyTorchExportOptions = {}): PyTorchExport {
   const c = configOf(x, "exportPyTorch");
-  if (c.precision === "mixed-fp8") throw new Error('exportPyTorch: precision "mixed-fp8" has no PyTorch script: torch.autocast has no fp8 (Transformer Engine does, on GPUs); export the run with mixed-fp16 or mixed-bf16');
+  if (c.precision === "mixed-fp8") throw new Error("exportPyTorch: a mixed-fp8 run is exported by exportPyTorchFp8 (torch float8 casts, the same scales)");
   const run = (x as RunResult).kind === "mplab.run" ? (x as RunResult) : null;
   const shapes = layerShapes(c.model);
   const o = c.optimizer;

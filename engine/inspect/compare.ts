@@ -111,5 +111,12 @@ export function summariseRun(r: RunResult, label: string, maxPoints = 500): Comp
     underflow: { activationGrads: underflowShare(r, "activationGrads"), weightGrads: underflowShare(r, "weightGrads") },
     series: { steps, losses, scales },
     overflow: [...buckets].map(([step, count]) => ({ step, count })),
+    ...(r.fp8 ? { fp8: fp8Summary(r.fp8) } : {}),
   };
+}
+
+function fp8Summary(f: NonNullable<RunResult["fp8"]>): NonNullable<ComparedRun["fp8"]> {
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const of = (ts: typeof f.tensors, k: "saturated" | "flushed") => mean(ts.map((t) => mean(t[k])));
+  return { recipe: f.recipe.recipe, format: f.recipe.format, saturated: of(f.tensors, "saturated"), flushed: of(f.tensors, "flushed"), gradientsFlushed: of(f.tensors.filter((t) => t.role === "grads"), "flushed") };
 }

@@ -22,6 +22,9 @@ export const comparedRunSchema = z.object({
   series: z.object({ steps: z.array(int), losses: z.array(anyNumber.nullable()), scales: z.array(anyNumber) }),
   /** overflowing steps, counted per bucket: the bucket's first step and how many overflowed in it */
   overflow: z.array(z.object({ step: int, count: int })),
+  /** mixed-fp8 runs: the fp8 recipe, and the mean shares (over fp8 tensors and observed steps) their casts
+   * saturated and flushed to zero, the activation gradients' flushed share apart */
+  fp8: z.object({ recipe: z.string(), format: z.string(), saturated: anyNumber, flushed: anyNumber, gradientsFlushed: anyNumber }).optional(),
 });
 export type ComparedRun = z.infer<typeof comparedRunSchema>;
 

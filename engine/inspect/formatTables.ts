@@ -16,6 +16,11 @@ export function formatComparison(c: Comparison): string {
     ["run", "precision", "scaler", "final loss", "skipped", "act. grad underflow", "weight grad underflow"],
     c.runs.map((r) => [r.label, r.precision, r.scaler, g(r.finalLoss), String(r.skippedSteps), pct(r.underflow.activationGrads), pct(r.underflow.weightGrads)]),
   );
+  const fp8 = c.runs.filter((r) => r.fp8);
+  if (fp8.length) {
+    out.push("", "fp8 casts (mean share over fp8 tensors and observed steps):");
+    out.push(...table(["run", "recipe", "format", "saturated", "flushed", "gradients flushed"], fp8.map((r) => [r.label, r.fp8!.recipe, r.fp8!.format, pct(r.fp8!.saturated), pct(r.fp8!.flushed), pct(r.fp8!.gradientsFlushed)])));
+  }
   if (c.reference !== null) {
     out.push("", `against ${c.runs[c.reference].label}:`);
     out.push(...table(["run", "final loss ratio", "extra skipped"], c.differences.map((d) => [d.label, g(d.finalLossRatio), String(d.extraSkippedSteps)])));

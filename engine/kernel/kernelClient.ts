@@ -102,7 +102,7 @@ export class KernelClient implements CellRunner {
       cwd: this.options.cwd,
       execArgv: [...execArgv, ...(heap ? [`--max-old-space-size=${Math.round(heap)}`] : [])],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
+      serialization: "advanced", // structured clone: NaN/Infinity kept (kernelProtocol.ts)
       // VS Code's extension host is Electron: its children run as Node
       env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
     });
@@ -225,7 +225,8 @@ export class KernelClient implements CellRunner {
   }
 
   private lastLine(tail: string): string {
-    const lines = tail.split(EXIT_MARKER).join("").trim().split("\n").filter((l) => l.trim());
+    // the last line that is not part of V8's crash dump (stack frames, GC traces)
+    const lines = tail.split("\n").filter((l) => l.trim() && !l.startsWith(EXIT_MARKER) && !/^\s*(\d+: |\[\d+:0x|<--- |----- |FATAL ERROR)/.test(l));
     const last = lines[lines.length - 1];
     return last ? ` (${last.trim().slice(0, 300)})` : "";
   }

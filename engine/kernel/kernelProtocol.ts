@@ -8,7 +8,7 @@
 // a cell's train() reaches the engine page in VS Code over the one typed protocol.
 import { z } from "zod";
 import { precisionSchema } from "../config/schema.js";
-import { decodeNonFinite, encodeNonFinite, ProtocolError, type HostMessage, type PageMessage } from "../protocol.js";
+import { ProtocolError, type HostMessage, type PageMessage } from "../protocol.js";
 import type { RunProgress } from "../train/runResult.js";
 import { runProgressSchema } from "../protocol.js";
 
@@ -106,7 +106,10 @@ function issues(e: z.ZodError): string {
 }
 
 function parse<T>(schema: z.ZodType, raw: unknown, what: string): T {
-  const decoded = decodeNonFinite(raw);
+  // the channel is structured clone (serialization "advanced"): NaN and ±Infinity arrive
+  // as they are, and display bundles keep their codec-tagged data tagged (decoding here
+  // would untag it, and a saved output would then write null for Infinity)
+  const decoded = raw;
   if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) throw new ProtocolError(`${what} message must be an object`, null);
   const r = schema.safeParse(decoded);
   if (!r.success) throw new ProtocolError(`invalid ${what} message: ${issues(r.error)}`, null);
@@ -117,5 +120,5 @@ function parse<T>(schema: z.ZodType, raw: unknown, what: string): T {
 export const parseToKernel = (raw: unknown): ToKernel => parse<ToKernel>(toKernelSchema, raw, "kernel owner");
 /** Validates what the owner received from its kernel. Throws ProtocolError. */
 export const parseFromKernel = (raw: unknown): FromKernel => parse<FromKernel>(fromKernelSchema, raw, "kernel");
-/** A message ready for the IPC channel (JSON): non-finite numbers tagged. */
-export const encodeKernelMessage = (m: ToKernel | FromKernel): unknown => encodeNonFinite(m);
+/** A message ready for the IPC channel: structured clone carries it as it is (see parse). */
+export const encodeKernelMessage = (m: ToKernel | FromKernel): unknown => m;

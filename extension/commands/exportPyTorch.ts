@@ -3,7 +3,7 @@
 // new untitled Python document. Inline data too large to embed goes to a file beside the
 // script: then the script is saved where the user picks, with its data file next to it.
 import * as vscode from "vscode";
-import { exportPyTorchFiles } from "../../engine/index.js";
+import { exportPyTorchFiles, exportPyTorchFp8 } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { exportSource, showUntitled } from "./exportSource.js";
 
@@ -12,6 +12,13 @@ export type ExportOutcome = { ok: true; content: string; from: string; document:
 export async function exportPyTorchCommand(engine: EngineClient, output: vscode.OutputChannel, arg?: unknown): Promise<ExportOutcome> {
   try {
     const { source, label } = await exportSource(engine, arg, "Export to PyTorch");
+    // mixed-fp8: a script that repeats the run with torch's float8 casts (engine/export/pytorchFp8.ts)
+    const fp8 = (source as { precision?: string; config?: { precision?: string } }).precision === "mixed-fp8";
+    if (fp8) {
+      const content = await exportPyTorchFp8(source);
+      output.appendLine(`Export to PyTorch: an fp8 script from ${label}`);
+      return { ok: true, content, from: label, document: await showUntitled("python", content) };
+    }
     const first = exportPyTorchFiles(source);
     if (!first.files.length) {
       output.appendLine(`Export to PyTorch: a script from ${label}`);

@@ -15,7 +15,7 @@ import { roundToGrid } from "../engine/numerics/reference.js";
 import { ensureCli, mplab } from "../helpers/mplabCli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mplab-examples-"));
-const EXAMPLES = ["01-walkthrough", "02-underflow", "03-scaler-presets", "04-master-weights"];
+const EXAMPLES = ["01-walkthrough", "02-underflow", "03-scaler-presets", "04-master-weights", "05-fp8"];
 
 interface Executed {
   nb: NbNotebook;
@@ -96,7 +96,7 @@ const flat = (m: RunResult["model"]) => m.weights.flatMap((l) => [...l.weight, .
 
 before(ensureCli);
 
-test("examples/ holds these four notebooks, each nbformat 4", () => {
+test("examples/ holds these five notebooks, each nbformat 4", () => {
   const found = readdirSync("examples").filter((f) => f.endsWith(".mpnb")).map((f) => f.replace(/\.mpnb$/, ""));
   assert.deepEqual(found.sort(), EXAMPLES);
   for (const name of EXAMPLES) assert.equal(parseNotebook(readFileSync(`examples/${name}.mpnb`, "utf8")).nbformat, 4);
@@ -229,4 +229,40 @@ test("04 master weights: pure fp16 changes no weight and its loss stays put; mix
   assert.ok(Math.abs(mixed.losses.at(-1)! / fp32.losses.at(-1)! - 1) < 1e-3);
   assert.equal(fp16.skippedSteps + mixed.skippedSteps, 0);
   assert.ok(e.values.some((v) => /needed: true/.test(v)), "inspect() says master weights are needed");
+});
+
+test("05 fp8: E4M3 flushes more gradients than E5M2; delayed scaling saturates at the outlier's first step only, current never; loss vs bf16 and fp32", () => {
+  const e = get("05-fp8");
+  const hybrid = run(e, "fp8 (E5M2 gradients)"), e4 = run(e, "fp8 (E4M3 gradients)"), fp32 = run(e, "fp32"), bf16 = run(e, "bf16");
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const gradFlushed = (r: RunResult) => mean(r.fp8!.tensors.filter((t) => t.role === "grads").map((t) => mean(t.flushed)));
+  assert.deepEqual(hybrid.fp8!.formats, { forward: "e4m3", backward: "e5m2" });
+  assert.ok(e4.fp8!.tensors.every((t) => t.format === "e4m3"));
+  assert.ok(gradFlushed(e4) > 10 * gradFlushed(hybrid) && gradFlushed(e4) > 0.005, `E4M3 ${gradFlushed(e4)} vs E5M2 ${gradFlushed(hybrid)}`);
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  assert.ok(e.stdout.includes(`activation gradients flushed to zero: ${pct(gradFlushed(hybrid))} in E5M2, ${pct(gradFlushed(e4))} in E4M3`), e.stdout);
+  // the outlier: layer 1 inputs, observed every step
+  const delayed = run(e, "delayed scaling"), current = run(e, "current scaling");
+  const inputs = (r: RunResult) => r.fp8!.tensors.find((t) => t.layer === 1 && t.role === "inputs")!;
+  const d = inputs(delayed), c = inputs(current);
+  const spike = d.amax.findIndex((a) => a > 10);
+  assert.ok(spike > 0, "the outlier does not come in the first batch");
+  d.saturated.forEach((s, i) => assert.ok(i === spike ? s > 0 : s === 0, `delayed step ${i}: saturated ${s}`));
+  assert.ok(c.saturated.every((s) => s === 0), "current scaling never saturates");
+  assert.equal(d.scales[spike], 448, "the step meets the scale of values around 1 (448 / 1)");
+  assert.ok(d.scales[spike + 1] < d.scales[spike] / 10, "one step later the scale has room for the outlier");
+  assert.equal(c.scales[spike], d.scales[spike + 1], "current scaling uses that scale in the same step");
+  assert.match(e.stdout, new RegExp(`the outlier first comes at step ${spike};`));
+  const report = e.reports[0];
+  assert.ok(report.fp8, "inspect() has an fp8 part");
+  assert.equal(report.fp8.tensors.find((t) => t.layer === 1 && t.role === "inputs")!.lateSteps, 1);
+  assert.ok(report.fp8.advice.some((a) => JSON.stringify(a.change).includes('"recipe":"current"')));
+  assert.ok(report.fp8.advice.some((a) => JSON.stringify(a.change).includes('"margin":')));
+  assert.match(report.findings[0], /outputs stored in bf16/);
+  // the loss: fp8 within 25% of fp32 (coarse rounding), bf16 within 5%
+  assert.ok(Math.abs(ratio(bf16, fp32) - 1) < 0.05);
+  for (const r of [hybrid, e4]) assert.ok(ratio(r, fp32) < 1.25 && ratio(r, fp32) > 0.95, `${r.name}: ${ratio(r, fp32)}`);
+  const [cmp] = e.comparisons;
+  assert.deepEqual(cmp.runs.map((r) => r.label), ["fp32", "bf16", "fp8 (E5M2 gradients)", "fp8 (E4M3 gradients)"]);
+  assert.ok(Math.abs(cmp.runs[3].fp8!.gradientsFlushed - gradFlushed(e4)) < 1e-12);
 });

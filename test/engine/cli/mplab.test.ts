@@ -132,7 +132,7 @@ test("--help, usage errors", () => {
   assert.match(top.stdout, /^ +demo +/m);
   const t = mplab("train", "--help");
   assert.equal(t.code, 0);
-  assert.match(t.stdout, /--backend auto\|cpu\|webgpu/);
+  assert.match(t.stdout, /--backend auto\|cpu\|wasm\|webgpu/);
   assert.match(t.stdout, /--out FILE/);
   assert.equal(mplab("demo", "--help").code, 0);
   const none = mplab();
@@ -145,6 +145,6 @@ test("--help, usage errors", () => {
   assert.match(flag.stderr, /--fast/);
   const backend = mplab("train", "x.json", "--backend", "tpu");
   assert.equal(backend.code, 2);
-  assert.match(backend.stderr, /--backend must be one of auto, cpu, webgpu, got "tpu"/);
+  assert.match(backend.stderr, /--backend must be one of auto, cpu, wasm, webgpu, got "tpu"/);
   assert.equal(mplab("train").code, 2);
 });
