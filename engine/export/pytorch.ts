@@ -105,7 +105,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "#!/usr/bin/env python3",
     `# Exported by Mixed Precision Lab${name ? ` from "${name.replace(/[\r\n]/g, " ")}"` : ""}: precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${c.steps} steps.`,
     "#   python3 this_script.py [--trace trace.json] [--compare run.json]   (one process)",
-    "#   torchrun --nproc_per_node=N this_script.py [...]                  (N ranks, gloo on CPU: each takes 1/N of every batch)",
+    "#   torchrun --nproc_per_node=N this_script.py [...]                  (N ranks, gloo on CPU, nccl on GPUs: each takes 1/N of every batch)",
     "# The data, the batch order and the initial weights are the run's (our generators, shuffle and",
     "# init, ported to Python): per step it prints the loss, the scale and whether the step was skipped.",
     run ? "# --check compares them with the run this was exported from (its trace is at the end of this file)." : "# --compare RUN.json compares them with `mplab train CONFIG --json > RUN.json` (or a --trace file).",
@@ -162,8 +162,9 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has ${c.model.inputs} and {OUTPUTS}")`,
     "    if BATCH_SIZE % world:",
     '        raise SystemExit(f"BATCH_SIZE {BATCH_SIZE} is not a multiple of the {world} ranks")',
-    '    device = torch.device("cpu")',
-    "    model = make_model()",
+    '    local_rank = int(os.environ.get("LOCAL_RANK", "0"))',
+    '    device = torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")  # per-step equality with our run: checked on CPU',
+    "    model = make_model().to(device)",
   );
   if (c.precision === "fp16") add("    model.half()  # pure fp16: weights, gradients and updates in fp16, no master copy");
   add(
@@ -181,12 +182,12 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "    trace = {\"losses\": [], \"scales\": [], \"skipped\": [], \"error\": None}",
     "    for step in range(STEPS):",
     "        scale = scaler.get_scale()",
-    "        loss_sum = torch.zeros((), dtype=torch.float64)",
+    "        loss_sum = torch.zeros((), dtype=torch.float64, device=device)",
     "        acc = [None] * len(params)",
     "        overflow = False",
     "        for micro in range(ACCUMULATION_STEPS):",
     "            rows = order.next(BATCH_SIZE)[rank::world]  # this rank's share of the global batch",
-    "            xb, yb = torch.as_tensor(x[rows]), torch.as_tensor(y[rows])",
+    "            xb, yb = torch.as_tensor(x[rows], device=device), torch.as_tensor(y[rows], device=device)",
   );
   if (c.precision === "fp16") add("            xb = xb.half()");
   add(
@@ -260,7 +261,9 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     '    world = int(os.environ.get("WORLD_SIZE", "1"))',
     '    rank = int(os.environ.get("RANK", "0"))',
     "    if world > 1:",
-    '        dist.init_process_group("gloo")',
+    '        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")',
+    "    if torch.cuda.is_available():",
+    '        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))',
     "    trace = train(world, rank)",
     "    ok = trace[\"error\"] is None",
     "    if rank == 0:",

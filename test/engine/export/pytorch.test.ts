@@ -68,7 +68,7 @@ test("the script carries the run's settings: autocast dtype, scaler, optimizer, 
   assert.match(pt, /^BATCH_SIZE = 8 /m);
   assert.match(pt, /^ACCUMULATION_STEPS = 2$/m);
   assert.match(pt, /torch\.autocast\(device_type=device\.type/);
-  assert.match(pt, /dist\.init_process_group\("gloo"\)/);
+  assert.match(pt, /dist\.init_process_group\("nccl" if torch\.cuda\.is_available\(\) else "gloo"\)/);
   assert.match(pt, /dist\.all_reduce\(g\)/);
   assert.match(pt, /reduction="sum"\) \/ \(BATCH_SIZE \* OUTPUTS\) \/ ACCUMULATION_STEPS/);
   assert.match(pt, /--trace/);
