@@ -1,16 +1,16 @@
 // What `npm test` needs beyond node_modules, brought in the way `playwright install
-// --with-deps` does it: the Debian packages the browser and VS Code suites use
-// (chromium with its SwiftShader Vulkan driver, libvulkan1, libkrb5-dev for
-// code-server's kerberos addon) are installed with apt-get when this user can (root, or
+// --with-deps` does it: the Debian packages the suites use (chromium with its
+// SwiftShader Vulkan driver, libvulkan1, libkrb5-dev for code-server's kerberos addon,
+// python3 + python3-numpy + python3-venv for the PyTorch peers; .ci/run's list) are installed with apt-get when this user can (root, or
 // sudo without a password); otherwise it stops at once and prints the one command to
-// run. Then the offline VS Code (scripts/setup-vscode-test.sh) and, where the scalers
-// work added it, the Python torch venv (scripts/setup-torch-venv.sh) are set up; both
+// run. Then the offline VS Code (scripts/setup-vscode-test.sh) and the venv with torch
+// + numpy the export tests run under (scripts/setup-python-peers.sh) are set up; both
 // are idempotent. MPLAB_SKIP_PREREQUISITES=1 skips all of it (CI images that have them);
 // MPLAB_DEBIAN_PACKAGES replaces the package list (its test uses it).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-export const DEBIAN_PACKAGES = process.env.MPLAB_DEBIAN_PACKAGES?.split(/\s+/).filter(Boolean) ?? ["chromium", "libvulkan1", "libkrb5-dev"];
+export const DEBIAN_PACKAGES = process.env.MPLAB_DEBIAN_PACKAGES?.split(/\s+/).filter(Boolean) ?? ["chromium", "libvulkan1", "libkrb5-dev", "python3", "python3-numpy", "python3-venv"];
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: "inherit", ...opts });
 const quiet = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -47,7 +47,7 @@ export function ensurePrerequisites() {
       return false;
     }
   }
-  for (const script of ["scripts/setup-vscode-test.sh", "scripts/setup-torch-venv.sh"]) {
+  for (const script of ["scripts/setup-vscode-test.sh", "scripts/setup-python-peers.sh"]) {
     if (!existsSync(script)) continue;
     if (run("bash", [script]).status !== 0) {
       console.error(`npm test: ${script} failed (see above); run it again once the cause is fixed`);

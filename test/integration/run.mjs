@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { codeServerInstalled } from "./harness.mjs";
+import { watPlugin } from "../../scripts/wat.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const desktop = process.env.MPLAB_VSCODE === "desktop";
@@ -54,8 +55,9 @@ await build({
   bundle: true, platform: "node", format: "cjs", target: "es2022",
   external: ["vscode"], sourcemap: "inline", logLevel: "warning",
   // mocha's parallel mode (unused here) resolves worker files at run time
-  logOverride: { "require-resolve-not-external": "silent" },
+  logOverride: { "require-resolve-not-external": "silent", "empty-import-meta": "silent" },
   loader: { ".wgsl": "text" },
+  plugins: [watPlugin], // the wasm backend's kernels (the suite imports engine code)
 });
 
 const launches = [
