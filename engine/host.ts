@@ -22,3 +22,5 @@ export type { CellOutcome, CellDefaults, MimeBundle as KernelMimeBundle } from "
 export { dawnLogFilter } from "./kernel/dawnLog.js";
 export { decodeUtf8, parseJsonText, invalidUtf8Offset, JsonTextError } from "./config/jsonText.js";
 export { estimateTrainingMemory, checkMemoryBudget, MemoryBudgetError, DEFAULT_MEMORY_BUDGET_MIB } from "./train/memoryEstimate.js";
+export { enableRelaxedSimd } from "./backend/wasm/nodeRelaxedSimd.js";
+export { registerGemmHelper } from "./backend/wasm/gemmHelper.js";

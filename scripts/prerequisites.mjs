@@ -5,11 +5,12 @@
 // sudo without a password); otherwise it stops at once and prints the one command to
 // run. Then the offline VS Code (scripts/setup-vscode-test.sh) and, where the scalers
 // work added it, the Python torch venv (scripts/setup-torch-venv.sh) are set up; both
-// are idempotent. MPLAB_SKIP_PREREQUISITES=1 skips all of it (CI images that have them).
+// are idempotent. MPLAB_SKIP_PREREQUISITES=1 skips all of it (CI images that have them);
+// MPLAB_DEBIAN_PACKAGES replaces the package list (its test uses it).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-export const DEBIAN_PACKAGES = ["chromium", "libvulkan1", "libkrb5-dev"];
+export const DEBIAN_PACKAGES = process.env.MPLAB_DEBIAN_PACKAGES?.split(/\s+/).filter(Boolean) ?? ["chromium", "libvulkan1", "libkrb5-dev"];
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: "inherit", ...opts });
 const quiet = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

@@ -6,6 +6,8 @@
 // fused into `(f32x4.relaxed_madd A B (local.get $accNN))` (only the GEMM's accumulators:
 // relaxed_madd may round once or twice, which is fine for a sum and not for the exact ops), for runtimes that validate relaxed SIMD.
 // A `;;@include name.wat` line is replaced by that file (one kernel family a file).
+// `sharedSimd` / `sharedRelaxed` are the same two builds over a shared memory (the
+// memory import gains `shared`), for worker threads in Node (wasm/nodeWorkers.ts).
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import wabtInit from "wabt";
@@ -32,10 +34,11 @@ export function fuseMultiplyAdds(text) {
 }
 
 function assemble(name, text, relaxed) {
-  const mod = wabt.parseWat(name, text, { simd: true, relaxed_simd: relaxed, multi_value: true, bulk_memory: true });
+  const features = { simd: true, relaxed_simd: relaxed, multi_value: true, bulk_memory: true, threads: true };
+  const mod = wabt.parseWat(name, text, features);
   try {
     mod.resolveNames();
-    mod.validate();
+    mod.validate(features);
     return new Uint8Array(mod.toBinary({}).buffer);
   } finally {
     mod.destroy();
@@ -48,15 +51,22 @@ export async function assembleWat(path) {
   const text = await expand(path);
   const fused = fuseMultiplyAdds(text);
   if (fused === text) throw new Error(`wat: ${path} has no f32x4 multiply-add to fuse`);
-  return { simd: assemble(path, text, false), relaxed: assemble(path, fused, true) };
+  const memory = /\(memory (\d+) (\d+)\)/;
+  if (!memory.test(text)) throw new Error(`wat: ${path} imports no (memory MIN MAX)`);
+  const shared = (t) => t.replace(memory, "(memory $1 $2 shared)");
+  return {
+    simd: assemble(path, text, false), relaxed: assemble(path, fused, true),
+    sharedSimd: assemble(path, shared(text), false), sharedRelaxed: assemble(path, shared(fused), true),
+  };
 }
 
 /** The JS module text that `import x from "...wat"` evaluates to. */
 export async function watModuleSource(path) {
-  const { simd, relaxed } = await assembleWat(path);
+  const builds = await assembleWat(path);
   const b64 = (u8) => JSON.stringify(Buffer.from(u8).toString("base64"));
+  const fields = Object.entries(builds).map(([k, u8]) => `${k}: decode(${b64(u8)})`).join(", ");
   return `const decode = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-export default { simd: decode(${b64(simd)}), relaxed: decode(${b64(relaxed)}) };\n`;
+export default { ${fields} };\n`;
 }
 
 /** esbuild plugin: .wat imports become the assembled binaries. */

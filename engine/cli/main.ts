@@ -1,10 +1,13 @@
 // The `mplab` command line: the same runs as in VS Code, headless. Each command
 // lives in its own file; this table is the only place that lists them.
 import "../backend/webgpu/register.js"; // --backend webgpu / auto
+import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
+import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
 import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { runCommand } from "./run.js";
 import { trainCommand } from "./train.js";
+import { adoptParentTerminal, runFiltered } from "./stderrFilter.js";
 
 const commands: Command[] = [trainCommand, runCommand, demoCommand];
 
@@ -20,6 +23,7 @@ ${commands.map((c) => `  ${c.name.padEnd(w)}   ${c.summary}`).join("\n")}`;
 }
 
 async function main(argv: string[]): Promise<number> {
+  enableRelaxedSimd(); // the wasm backend's FMA GEMM on Node 20 too
   const [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
     console.log(usage());
@@ -43,4 +47,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// train and demo load Dawn in this process: they run as a child whose stderr is filtered
+const inProcessGpu = ["train", "demo"].includes(process.argv[2] ?? "") && !process.argv.includes("-h") && !process.argv.includes("--help");
+adoptParentTerminal();
+process.exitCode = (inProcessGpu ? await runFiltered() : null) ?? (await main(process.argv.slice(2)));

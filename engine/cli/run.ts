@@ -140,7 +140,7 @@ async function run(args: string[]): Promise<number> {
     console.error(`mplab run: --backend ${backend}: ${ready.backendError}`);
     return 1;
   }
-  log(`mplab run: ${file} on the ${ready.backend.name} backend (${ready.backend.adapter})`);
+  log(`mplab run: ${file} on the ${ready.backend.name} backend (${ready.backend.adapter})${ready.backend.note ? `: ${ready.backend.note}` : ""}`);
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) {

@@ -32,6 +32,7 @@ export function runSummary(r: RunResult): string {
   const n = r.overflowSteps.length;
   const overflow = n ? `${n} (at step${n > 1 ? "s" : ""} ${fmtSteps(r.overflowSteps)})` : "0";
   const rows: [string, string][] = [
+    ...(r.backend.note ? [["backend chosen", r.backend.note] as [string, string]] : []),
     ["status", r.status + (r.error ? `: ${r.error}` : "")],
     ["final loss", fmtNum(r.finalLoss)],
     ["skipped steps", `${r.skippedSteps} of ${r.steps}`],

@@ -1,255 +1,302 @@
-// Export to PyTorch: a self-contained training script with torch.autocast and
-// torch.amp.GradScaler set as the run was (model, initial weights, optimizer,
-// scaler, data generation, batch order, steps), ready for `torchrun` (DDP when
-// WORLD_SIZE > 1). The text is built here; pythonData.ts writes the data part.
-import type { ScalerSpec, TrainConfig, TrainConfigInput } from "../config/schema.js";
-import { initWeights, layerShapes, parameterCount } from "../model/mlp.js";
+// Export to PyTorch: a self-contained training script that reproduces a run under
+// torch: the same data, batch order and initial weights (ported from our generators,
+// shuffle and init: pythonData.ts), torch.autocast as the policy, the loss scaler with
+// the run's rule (pythonScaler.ts), ready for `torchrun` (each rank takes its share of
+// every global batch; the loss is normalised by the global batch and the gradients
+// summed, so every rank's fp16 gradients are the one-process ones). It prints per step
+// what our run reports (loss, scale, skipped) and writes them with --trace FILE;
+// --compare RUN.json checks them against one of our runs (a RunResult or a trace); a
+// script exported from a finished run carries that run's trace (--check).
+import type { TrainConfig, TrainConfigInput } from "../config/schema.js";
+import { layerShapes } from "../model/mlp.js";
 import type { RunResult } from "../train/runResult.js";
 import { configOf } from "./configOf.js";
-import { dataSection, py, pyFloat } from "./pythonData.js";
-import { resolveScaler, scalerLabel } from "./scalerDefaults.js";
+import { arraysValues, DATA_FILE_SUFFIX, dataSection, initSection, MAX_INLINE_VALUES, py, rngSection } from "./pythonData.js";
+import { scalerSection } from "./pythonScaler.js";
+import { scalerLabel } from "./scalerDefaults.js";
 
 export interface PyTorchExportOptions {
-  /** embed the initial weights when the model has at most this many parameters (default 20000) */
-  maxEmbeddedParams?: number;
+  /** the script's file name, which names its data file where one is needed (default "train_mplab.py") */
+  scriptName?: string;
 }
 
-const ACT: Record<string, string> = { relu: "nn.ReLU()", gelu: "nn.GELU()", tanh: "nn.Tanh()", sigmoid: "nn.Sigmoid()" };
+/** The script, and the files to save beside it (inline data too large to embed). */
+export interface PyTorchExport {
+  script: string;
+  files: { name: string; content: string }[];
+}
 
+/** Our activations (engine/backend/cpu/activations.ts): in fp64 from the pre-activation, rounded once to its dtype. */
+const activationSection: string[] = [
+  "GELU_C = math.sqrt(2 / math.pi)",
+  "",
+  "",
+  "def activate(kind, x):",
+  '    if kind == "relu":',
+  "        return torch.where(x > 0, x, torch.zeros_like(x))",
+  '    if kind == "tanh":',
+  "        return torch.tanh(x)",
+  '    if kind == "sigmoid":',
+  "        return 1 / (1 + torch.exp(-x))",
+  "    return 0.5 * x * (1 + torch.tanh(GELU_C * (x + 0.044715 * x * x * x)))  # gelu, the tanh form",
+  "",
+  "",
+  "def activate_grad(kind, x):",
+  '    if kind == "relu":',
+  "        return (x > 0).to(x.dtype)",
+  '    if kind == "tanh":',
+  "        t = torch.tanh(x)",
+  "        return 1 - t * t",
+  '    if kind == "sigmoid":',
+  "        s = 1 / (1 + torch.exp(-x))",
+  "        return s * (1 - s)",
+  "    u = GELU_C * (x + 0.044715 * x * x * x)",
+  "    t = torch.tanh(u)",
+  "    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x)",
+  "",
+  "",
+  "class OurActivation(torch.autograd.Function):",
+  "    # as our engine computes it: f and f' in fp64 from the (16-bit) pre-activation, each rounded once",
+  "    # to its dtype (torch's own 16-bit kernels compute in fp32 and take f' from the rounded output)",
+  "    @staticmethod",
+  "    def forward(ctx, z, kind):",
+  "        ctx.save_for_backward(z)",
+  "        ctx.kind = kind",
+  "        return activate(kind, z.double()).to(z.dtype)",
+  "",
+  "    @staticmethod",
+  "    def backward(ctx, g):",
+  "        (z,) = ctx.saved_tensors",
+  "        return (g.double() * activate_grad(ctx.kind, z.double())).to(g.dtype), None",
+  "",
+  "",
+  "class Activation(nn.Module):",
+  "    def __init__(self, kind):",
+  "        super().__init__()",
+  "        self.kind = kind",
+  "",
+  "    def forward(self, z):",
+  "        return OurActivation.apply(z, self.kind)",
+];
+
+/** The script text; throws if the run's data would need a file beside it (use exportPyTorchFiles). */
 export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opts: PyTorchExportOptions = {}): string {
+  const out = exportPyTorchFiles(x, opts);
+  if (out.files.length) throw new Error(`exportPyTorch: the data has more than ${MAX_INLINE_VALUES} values, which go to ${out.files[0].name} beside the script: use exportPyTorchFiles`);
+  return out.script;
+}
+
+export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult, opts: PyTorchExportOptions = {}): PyTorchExport {
   const c = configOf(x, "exportPyTorch");
   if (c.precision === "mixed-fp8") throw new Error("exportPyTorch: a mixed-fp8 run is exported by exportPyTorchFp8 (torch float8 casts, the same scales)");
   const run = (x as RunResult).kind === "mplab.run" ? (x as RunResult) : null;
   const shapes = layerShapes(c.model);
-  const embed = parameterCount(c.model) <= (opts.maxEmbeddedParams ?? 20000);
   const o = c.optimizer;
+  const files: PyTorchExport["files"] = [];
+  let dataFile: string | null = null;
+  if (c.data.type === "arrays" && arraysValues(c.data) > MAX_INLINE_VALUES) {
+    dataFile = (opts.scriptName ?? "train_mplab.py").replace(/\.py$/, "") + DATA_FILE_SUFFIX;
+    files.push({ name: dataFile, content: JSON.stringify({ xs: c.data.xs, ys: c.data.ys }) });
+  }
   const L: string[] = [];
   const add = (...lines: string[]) => L.push(...lines);
-
+  const name = run?.name ?? c.name;
   add(
     "#!/usr/bin/env python3",
-    `# Exported by Mixed Precision Lab${run?.name ?? c.name ? ` from "${(run?.name ?? c.name)!.replace(/[\r\n]/g, " ")}"` : ""}: precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${c.steps} steps.`,
-    "#   python3 this_script.py                      (one process)",
-    "#   torchrun --nproc_per_node=N this_script.py  (DDP: each rank takes 1/N of every batch; the global batch stays the run's)",
+    `# Exported by Mixed Precision Lab${name ? ` from "${name.replace(/[\r\n]/g, " ")}"` : ""}: precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${c.steps} steps.`,
+    "#   python3 this_script.py [--trace trace.json] [--compare run.json]   (one process)",
+    "#   torchrun --nproc_per_node=N this_script.py [...]                  (N ranks, gloo on CPU: each takes 1/N of every batch)",
+    "# The data, the batch order and the initial weights are the run's (our generators, shuffle and",
+    "# init, ported to Python): per step it prints the loss, the scale and whether the step was skipped.",
+    run ? "# --check compares them with the run this was exported from (its trace is at the end of this file)." : "# --compare RUN.json compares them with `mplab train CONFIG --json > RUN.json` (or a --trace file).",
     "# Needs torch >= 2.3 (torch.amp.GradScaler(device)) and numpy.",
-    "# The data comes from the same formulas as Mixed Precision Lab's generators, drawn with numpy's",
-    "# RNG instead of ours: the numbers (and so the losses) are not bit-identical, the workload is the same.",
-    "import contextlib",
+    "import argparse",
+    "import json",
     "import math",
     "import os",
+    "import sys",
     "",
     "import numpy as np",
     "import torch",
     "import torch.distributed as dist",
     "import torch.nn as nn",
     "import torch.nn.functional as F",
-    "from torch.nn.parallel import DistributedDataParallel as DDP",
     "",
     `PRECISION = ${py(c.precision)}`,
     `STEPS = ${c.steps}`,
     `BATCH_SIZE = ${c.batchSize}  # global rows per micro-batch`,
     `ACCUMULATION_STEPS = ${c.accumulationSteps}`,
+    `OUTPUTS = ${c.model.outputs}`,
     `SHUFFLE_SEED = ${c.seed}`,
-    `LOG_EVERY = ${Math.max(1, Math.floor(c.steps / 10))}`,
+    "",
     "",
   );
-  L.push(...dataSection(c.data));
+  add(...rngSection, "", "", ...dataSection(c.data, dataFile), "", "", ...initSection(c.model, shapes), "", "");
+  add(...activationSection, "", "");
   add(
-    "",
-    "",
     "def make_model():",
     "    # our MLP: Linear layers with the activation between them, none after the last",
+    "    layers = []",
   );
-  if (!embed) add(`    torch.manual_seed(${c.model.seed})`);
-  add("    layers = []");
   shapes.forEach((s) => {
     add(`    layers.append(nn.Linear(${s.inputs}, ${s.outputs}))`);
-    if (s.activation !== "linear") add(`    layers.append(${ACT[s.activation]})`);
+    if (s.activation !== "linear") add(`    layers.append(Activation(${py(s.activation)}))`);
   });
-  add("    model = nn.Sequential(*layers)");
-  if (embed) {
-    const w = initWeights(c.model);
-    add(
-      c.model.weights ? "    # the run's initial weights (given in its config)" : `    # the run's initial weights (our seeded init, seed ${c.model.seed}: uniform in ±1/sqrt(fan_in), like nn.Linear's default)`,
-      `    init = ${py(w.map((l) => [l.weight, l.bias]))}`,
-      "    linears = [m for m in model if isinstance(m, nn.Linear)]",
-      "    with torch.no_grad():",
-      "        for lin, (w, b) in zip(linears, init):",
-      "            lin.weight.copy_(torch.tensor(w, dtype=torch.float32).view_as(lin.weight))",
-      "            lin.bias.copy_(torch.tensor(b, dtype=torch.float32))",
-    );
-  } else {
-    add("    # the model is too large to embed its initial weights: nn.Linear's default init draws from the same", "    # distribution as ours (uniform in ±1/sqrt(fan_in)), not the same numbers");
-  }
-  add("    return model", "", "");
-  L.push(...scalerSection(c.scaler, c.precision));
   add(
+    "    model = nn.Sequential(*layers)",
+    "    linears = [m for m in model if isinstance(m, nn.Linear)]",
+    "    with torch.no_grad():",
+    "        for lin, (w, b) in zip(linears, init_weights()):",
+    "            lin.weight.copy_(torch.tensor(w, dtype=torch.float32).view_as(lin.weight))",
+    "            lin.bias.copy_(torch.tensor(b, dtype=torch.float32))",
+    "    return model",
     "",
     "",
-    "def main():",
-    '    world = int(os.environ.get("WORLD_SIZE", "1"))',
-    '    rank = int(os.environ.get("RANK", "0"))',
-    '    local_rank = int(os.environ.get("LOCAL_RANK", "0"))',
-    "    cuda = torch.cuda.is_available()",
-    "    if world > 1:",
-    '        dist.init_process_group("nccl" if cuda else "gloo")',
-    '    device = torch.device(f"cuda:{local_rank}" if cuda else "cpu")',
-    "    if cuda:",
-    "        torch.cuda.set_device(device)",
+  );
+  add(...scalerSection(c.scaler, c.precision), "", "");
+  const amp = c.precision === "mixed-fp16" ? "torch.float16" : c.precision === "mixed-bf16" ? "torch.bfloat16" : null;
+  add(
+    "def train(world, rank):",
     "    x, y = make_data()",
-    "    model = make_model().to(device)",
+    `    if x.shape[1] != ${c.model.inputs} or y.shape[1] != OUTPUTS:`,
+    `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has ${c.model.inputs} and {OUTPUTS}")`,
+    "    if BATCH_SIZE % world:",
+    '        raise SystemExit(f"BATCH_SIZE {BATCH_SIZE} is not a multiple of the {world} ranks")',
+    '    device = torch.device("cpu")',
+    "    model = make_model()",
   );
   if (c.precision === "fp16") add("    model.half()  # pure fp16: weights, gradients and updates in fp16, no master copy");
   add(
-    "    if world > 1:",
-    "        model = DDP(model, device_ids=[local_rank] if cuda else None)",
     o.type === "adam"
       ? `    opt = torch.optim.AdamW(model.parameters(), lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})  # our adam: decoupled weight decay`
       : `    opt = torch.optim.SGD(model.parameters(), lr=${py(o.lr)}, momentum=${py(o.momentum)}, weight_decay=${py(o.weightDecay)})`,
   );
   if (c.precision === "fp16" && o.type === "adam") add("    # note: torch keeps Adam's moments in the parameters' dtype (fp16 here); our engine keeps them in fp32");
-  const amp = c.precision === "mixed-fp16" ? "torch.float16" : c.precision === "mixed-bf16" ? "torch.bfloat16" : null;
   add(
-    `    amp_dtype = ${amp ?? "None"}  # torch.autocast: linear layers in this dtype, mse_loss in fp32`,
+    `    amp_dtype = ${amp ?? "None"}  # torch.autocast: linear layers in this dtype, the loss in fp32`,
+    `    grad_max = ${c.precision === "mixed-fp16" ? "65520.0  # fp16: a gradient summed over the ranks at or above this is Inf in one process" : "math.inf"}`,
     "    scaler = make_scaler(device)",
-    "    order = np.random.default_rng(SHUFFLE_SEED)  # a fresh shuffle each epoch, as in our runs (different RNG)",
-    "    perm, pos = order.permutation(len(x)), 0",
-    "    skipped = 0",
+    "    order = BatchOrder(len(x), SHUFFLE_SEED)",
+    "    params = list(model.parameters())",
+    "    trace = {\"losses\": [], \"scales\": [], \"skipped\": [], \"error\": None}",
     "    for step in range(STEPS):",
-    "        opt.zero_grad(set_to_none=True)",
-    "        loss_sum = 0.0",
+    "        scale = scaler.get_scale()",
+    "        loss_sum = torch.zeros((), dtype=torch.float64)",
+    "        acc = [None] * len(params)",
+    "        overflow = False",
     "        for micro in range(ACCUMULATION_STEPS):",
-    "            rows = []",
-    "            while len(rows) < BATCH_SIZE:",
-    "                if pos == len(perm):",
-    "                    perm, pos = order.permutation(len(x)), 0",
-    "                take = min(BATCH_SIZE - len(rows), len(perm) - pos)",
-    "                rows.extend(perm[pos:pos + take])",
-    "                pos += take",
-    "            rows = np.asarray(rows)[rank::world]  # this rank's share of the global batch",
-    "            xb = torch.as_tensor(x[rows], device=device)",
-    "            yb = torch.as_tensor(y[rows], device=device)",
+    "            rows = order.next(BATCH_SIZE)[rank::world]  # this rank's share of the global batch",
+    "            xb, yb = torch.as_tensor(x[rows]), torch.as_tensor(y[rows])",
   );
   if (c.precision === "fp16") add("            xb = xb.half()");
   add(
-    "            last = micro == ACCUMULATION_STEPS - 1",
-    "            sync = model.no_sync() if world > 1 and not last else contextlib.nullcontext()",
-    "            with sync:",
-    "                with torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None):",
-    "                    out = model(xb)",
-    "                loss = F.mse_loss(out.float(), yb) / ACCUMULATION_STEPS  # MSE in fp32",
-    "                scaler.scale(loss).backward()",
-    "            loss_sum += loss.item()",
-    "        finite = all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)",
-    "        skipped += 0 if finite else 1",
-    "        scale = scaler.get_scale()",
+    "            with torch.autocast(device_type=device.type, dtype=amp_dtype or torch.float32, enabled=amp_dtype is not None):",
+    "                out = model(xb)",
+    "            # MSE in fp32, normalised by the global micro-batch (BATCH_SIZE rows on all ranks together)",
+    "            loss = F.mse_loss(out.float(), yb, reduction=\"sum\") / (BATCH_SIZE * OUTPUTS) / ACCUMULATION_STEPS",
+    "            for p in params:",
+    "                p.grad = None",
+    "            scaler.scale(loss).backward()",
+    "            loss_sum += loss.detach().double()",
+    "            for k, p in enumerate(params):",
+    "                g = p.grad",
+    "                if world > 1:",
+    "                    dist.all_reduce(g)  # the sum over the ranks = the one-process gradient",
+    "                if not bool(torch.isfinite(g).all()) or bool((g.abs() >= grad_max).any()):",
+    "                    overflow = True",
+    "                acc[k] = g if acc[k] is None else acc[k] + g  # micro-batches summed in fp32",
+    "        for p, g in zip(params, acc):",
+    "            p.grad = g",
+    "        if overflow and all(bool(torch.isfinite(g).all()) for g in acc):",
+    "            params[0].grad.view(-1)[0] = math.inf  # Inf in one process: let the scaler see it",
+    "        if world > 1:",
+    "            dist.all_reduce(loss_sum)",
     "        scaler.step(opt)  # skipped when a gradient is NaN/Inf",
-    "        scaler.update()",
-    "        if rank == 0 and (step % LOG_EVERY == 0 or step == STEPS - 1):",
-    '            print(f"step {step}: loss {loss_sum:.6g}, scale {scale:g}" + ("" if finite else " (skipped: non-finite gradients)"))',
+    "        trace[\"losses\"].append(float(np.float32(loss_sum.item())))",
+    "        trace[\"scales\"].append(float(scale))",
+    "        trace[\"skipped\"].append(overflow)",
+    "        if rank == 0:",
+    '            print(f"step {step}: loss {trace[\'losses\'][-1]:.9g}, scale {scale:g}" + (", skipped (non-finite gradients)" if overflow else ""), flush=True)',
+    "        try:",
+    "            scaler.update()",
+    "        except RuntimeError as e:  # DeepSpeed's error at its floor ends the run",
+    '            trace["error"] = f"step {step}: {e}"',
+    "            if rank == 0:",
+    '                print(trace["error"], file=sys.stderr)',
+    "            break",
+    "    return trace",
+    "",
+    "",
+    "def compare(trace, ours, rtol):",
+    "    # per step: the same skipped steps and scales, losses within rtol (relative)",
+    '    skipped = ours.get("skipped")',
+    "    if skipped is None:",
+    '        over = set(ours["overflowSteps"])',
+    '        skipped = [i in over for i in range(len(ours["losses"]))]',
+    "    problems = []",
+    '    if len(trace["losses"]) != len(ours["losses"]):',
+    '        problems.append(f"{len(trace[\'losses\'])} steps here, {len(ours[\'losses\'])} in the run")',
+    '    worst = 0.0',
+    '    for i, (a, b) in enumerate(zip(trace["losses"], ours["losses"])):',
+    "        rel = abs(a - b) / max(abs(b), 1e-30)",
+    "        worst = max(worst, rel)",
+    "        if rel > rtol:",
+    '            problems.append(f"step {i}: loss {a:.9g} here, {b:.9g} in the run (relative {rel:.2e})")',
+    '        if trace["scales"][i] != ours["scales"][i] or trace["skipped"][i] != skipped[i]:',
+    '            problems.append(f"step {i}: scale {trace[\'scales\'][i]:g} skipped {trace[\'skipped\'][i]} here, scale {ours[\'scales\'][i]:g} skipped {skipped[i]} in the run")',
+    '    print(f"compared {min(len(trace[\'losses\']), len(ours[\'losses\']))} steps: largest relative loss difference {worst:.2e}, " + (f"{len(problems)} problems" if problems else "the same skipped steps and scales"))',
+    "    for p in problems[:20]:",
+    '        print("  " + p)',
+    "    return not problems",
+    "",
+    "",
+    "def main():",
+    "    ap = argparse.ArgumentParser(description=__doc__)",
+    '    ap.add_argument("--trace", help="write the per-step loss, scale and skipped flags to this JSON file")',
+    '    ap.add_argument("--compare", help="a run of ours (mplab train --json) or a trace to compare with")',
+    ...(run ? ['    ap.add_argument("--check", action="store_true", help="compare with the run this script was exported from")'] : []),
+    '    ap.add_argument("--rtol", type=float, help="relative loss tolerance of --compare (default 1e-5; 2e-3 for 16-bit runs on several ranks)")',
+    "    args = ap.parse_args()",
+    '    world = int(os.environ.get("WORLD_SIZE", "1"))',
+    '    rank = int(os.environ.get("RANK", "0"))',
+    "    if world > 1:",
+    '        dist.init_process_group("gloo")',
+    "    trace = train(world, rank)",
+    "    ok = trace[\"error\"] is None",
     "    if rank == 0:",
-    '        print(f"final loss {loss_sum:.6g}, {skipped} of {STEPS} steps skipped")',
+    '        n, skipped = len(trace["losses"]), sum(trace["skipped"])',
+    '        print(f"final loss {trace[\'losses\'][-1]:.9g}, {skipped} of {n} steps skipped" if n else "no steps")',
+    "        if args.trace:",
+    '            with open(args.trace, "w") as f:',
+    "                json.dump(trace, f)",
+    "        ours = None",
+    "        if args.compare:",
+    "            with open(args.compare) as f:",
+    "                ours = json.load(f)",
+    ...(run ? ["        if args.check:", "            ours = RUN_TRACE"] : []),
+    "        if ours is not None:",
+    "            rtol = args.rtol",
+    "            if rtol is None:",
+    "                # on N ranks each rank's weight gradients are rounded to 16 bits before they are summed (one",
+    "                # process rounds the full sum once): the same skipped steps and scales, losses within ~1e-4",
+    "                # pure fp16: torch's optimizers update fp16 parameters in fp16 arithmetic, ours computes the",
+    "                # update in fp32 and rounds it once: also ~1e-4",
+    '                rtol = 2e-3 if (world > 1 and PRECISION != "fp32") or PRECISION == "fp16" else 1e-5',
+    "            same = compare(trace, ours, rtol)",
+    '            ok = same and (trace["error"] is None) == (ours.get("error") is None)',
     "    if world > 1:",
     "        dist.destroy_process_group()",
+    "    sys.exit(0 if ok else 1)",
     "",
-    "",
-    'if __name__ == "__main__":',
-    "    main()",
     "",
   );
-  return L.join("\n");
-}
-
-/** make_scaler(device): GradScaler with the run's numbers, or our rule in Python where GradScaler cannot follow. */
-function scalerSection(spec: ScalerSpec, precision: TrainConfig["precision"]): string[] {
-  const r = resolveScaler(spec);
-  if (r.preset === "apex") r.initScale = Math.min(r.initScale, r.maxScale); // Apex starts at min(max_loss_scale, init)
-  const L: string[] = [];
-  if (precision === "fp16") {
-    // GradScaler refuses fp16 gradients ("Attempting to unscale FP16 gradients"): scale by hand
-    L.push(
-      "class ManualScaler:",
-      "    # pure fp16 parameters: torch.amp.GradScaler refuses to unscale fp16 gradients, so this does",
-      "    # what it does by hand (scale the loss, unscale, skip non-finite steps) with the run's rule",
-      "    def __init__(self):",
-      `        self.scale_value = ${pyFloat(r.initScale)}`,
-      `        self.dynamic = ${spec.type === "dynamic" ? "True" : "False"}`,
-      `        self.growth, self.backoff, self.interval = ${pyFloat(r.growthFactor)}, ${pyFloat(r.backoffFactor)}, ${r.growthInterval}`,
-      `        self.hysteresis, self.min_scale, self.max_scale = ${r.hysteresis}, ${pyFloat(r.minScale)}, ${pyFloat(r.maxScale)}`,
-      "        self.tracker, self.h_left, self.found_inf = 0, self.hysteresis, False",
+  if (run) {
+    add(
+      "# the run this script was exported from (Mixed Precision Lab, backend " + py(run.backend.name) + ")",
+      `RUN_TRACE = ${py({ losses: run.losses, scales: run.scales, overflowSteps: run.overflowSteps, error: run.error ?? null })}`,
       "",
-      "    def get_scale(self):",
-      "        return self.scale_value",
-      "",
-      "    def scale(self, loss):",
-      "        return loss * self.scale_value",
-      "",
-      "    def step(self, opt):",
-      "        grads = [p.grad for g in opt.param_groups for p in g['params'] if p.grad is not None]",
-      "        self.found_inf = not all(torch.isfinite(g).all() for g in grads)",
-      "        if self.found_inf:",
-      "            return",
-      "        for g in grads:",
-      "            g.div_(self.scale_value)",
-      "        opt.step()",
-      "",
-      "    def update(self):",
-      "        # growth after `interval` clean steps, backoff on overflow (after `hysteresis` overflows)",
-      "        if not self.dynamic:",
-      "            return",
-      "        if self.found_inf:",
-      "            self.tracker = 0",
-      "            if self.h_left > 1:",
-      "                self.h_left -= 1",
-      "                return",
-      "            self.scale_value = max(self.min_scale, self.scale_value * self.backoff)",
-      "        else:",
-      "            self.tracker += 1",
-      "            if self.tracker == self.interval:",
-      "                self.tracker, self.h_left = 0, self.hysteresis",
-      "                grown = self.scale_value * self.growth",
-      "                if math.isfinite(grown):",
-      "                    self.scale_value = min(self.max_scale, grown)",
-      "",
-      "",
-      "def make_scaler(device):",
-      "    return ManualScaler()",
-    );
-    return L;
-  }
-  L.push("def make_scaler(device):");
-  if (spec.type === "none" || spec.type === "static") {
-    L.push(
-      `    # ${spec.type === "none" ? "no loss scale" : `a static scale of ${r.initScale}`}: GradScaler still skips non-finite steps;`,
-      "    # update() below puts the scale back after every step (GradScaler itself always backs off)",
-      `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(r.initScale)})`,
-      "    plain_update = s.update",
-      `    s.update = lambda: plain_update(new_scale=${pyFloat(r.initScale)})`,
-      "    return s",
-    );
-    return L;
-  }
-  L.push(
-    `    # the ${r.preset} preset: growth ×${r.growthFactor} after ${r.growthInterval} clean steps, backoff ×${r.backoffFactor} on overflow`,
-    `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(r.initScale)}, growth_factor=${pyFloat(r.growthFactor)}, backoff_factor=${pyFloat(r.backoffFactor)}, growth_interval=${r.growthInterval})`,
-  );
-  if (r.hysteresis > 1)
-    L.push(`    # NOTE: DeepSpeed's hysteresis (${r.hysteresis}: the first ${r.hysteresis - 1} overflow(s) after a growth skip the step without backing off) has no GradScaler equivalent: here every overflow backs off`);
-  if (r.preset === "deepspeed") L.push("    # DeepSpeed's window counts from the last overflow: GradScaler's growth tracker, reset on overflow, does the same");
-  if (r.minScale > 0 || Number.isFinite(r.maxScale)) {
-    L.push(
-      `    # GradScaler has no ${r.minScale > 0 ? "floor" : ""}${r.minScale > 0 && Number.isFinite(r.maxScale) ? " or " : ""}${Number.isFinite(r.maxScale) ? "ceiling" : ""}: clamp after each update, as the ${r.preset} rule does`,
-      "    plain_update = s.update",
-      "",
-      "    def update():",
-      "        plain_update()",
-      `        clamped = min(max(s.get_scale(), ${pyFloat(r.minScale)}), ${pyFloat(r.maxScale)})`,
-      "        if clamped != s.get_scale():",
-      "            plain_update(new_scale=float(clamped))",
-      "",
-      "    s.update = update",
     );
   }
-  L.push("    return s");
-  return L;
+  add('if __name__ == "__main__":', "    main()", "");
+  return { script: L.join("\n"), files };
 }

@@ -5,7 +5,7 @@
 //       at InitializeImpl (/home/runner/work/node-webgpu/.../dawn/native/vulkan/PhysicalDeviceVk.cpp:257)
 // They say nothing a user can act on (the backend report says which adapter was used),
 // so the CLI and the kernel's owner drop them: a "Warning:"/"Error:" line followed by
-// " - While ..." context lines and "at ... (.../dawn/...)" frames.
+// " - While ..." context lines and "at ... (.../dawn/...)" frames, and the blank line after.
 export interface LineFilter {
   write(text: string): void;
   end(): void;
@@ -33,6 +33,7 @@ export function dawnLogFilter(out: (text: string) => void): LineFilter {
       out(l);
       return;
     }
+    if (inBlock && l.trim() === "") return; // the blank line that ends Dawn's block
     inBlock = false;
     flushHeld();
     if (HEAD.test(l)) held.push(l);

@@ -225,7 +225,8 @@ export class KernelClient implements CellRunner {
   }
 
   private lastLine(tail: string): string {
-    const lines = tail.split(EXIT_MARKER).join("").trim().split("\n").filter((l) => l.trim());
+    // the last line that is not part of V8's crash dump (stack frames, GC traces)
+    const lines = tail.split("\n").filter((l) => l.trim() && !l.startsWith(EXIT_MARKER) && !/^\s*(\d+: |\[\d+:0x|<--- |----- |FATAL ERROR)/.test(l));
     const last = lines[lines.length - 1];
     return last ? ` (${last.trim().slice(0, 300)})` : "";
   }

@@ -3,18 +3,21 @@
 // `mplab run`. Cells run here, in the vm context of engine/notebook/kernel.ts, so a cell
 // that loops, crashes, exits or eats memory takes down this process only.
 //   --session relay          train()/predict() are relayed to the owner (VS Code: the engine page)
-//   --session local --backend auto|cpu|webgpu   an engine session in this process (mplab run)
+//   --session local --backend auto|cpu|wasm|webgpu   an engine session in this process (mplab run)
 // Interrupt: the owner sends "interrupt" and SIGINT. The signal aborts the cell's
 // AbortSignal; a synchronous loop at the top of a cell is broken by vm's breakOnSigint.
 // A loop after an await cannot be stopped from inside: the owner then ends this process.
 import "../backend/webgpu/register.js";
+import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
+import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
 import { writeSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { inspect, parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../backend/select.js";
 import { toMimeBundle } from "../notebook/display.js";
 import { cellApi } from "../notebook/cellApi.js";
 import { NotebookKernel, type ExecuteResult } from "../notebook/kernel.js";
-import { PROTOCOL_VERSION, ProtocolError, parsePageMessage, type HostMessage, type PageMessage } from "../protocol.js";
+import { decodeNonFinite, PROTOCOL_VERSION, ProtocolError, parsePageMessage, runResultSchema, type HostMessage, type PageMessage } from "../protocol.js";
+import { RUN_RESULT_MIME } from "../train/runResult.js";
 import type { EngineSession } from "../session/engineSession.js";
 import { createInProcessSession } from "../session/inProcessSession.js";
 import type { RunResult, TrainedModel, RunProgress } from "../train/runResult.js";
@@ -126,6 +129,7 @@ const relaySession: EngineSession = {
 };
 
 // ---- the kernel -------------------------------------------------------------------------
+enableRelaxedSimd(); // the wasm backend's FMA GEMM on Node 20 too
 const session: EngineSession =
   values.session === "local" ? createInProcessSession({ createBackend: async () => (await selectBackend(values.backend as BackendChoice)).backend }) : relaySession;
 
@@ -133,11 +137,20 @@ let defaults: CellDefaults = {};
 const api = cellApi({ session: () => session, defaults: () => defaults });
 const kernel = new NotebookKernel(api, { interruptGraceMs: 2000, breakOnSigint: true });
 
+/** The value's MIME bundle; a value that only looks like an engine result (or holds what JSON cannot carry, a BigInt) is shown as text. */
 function bundleOf(value: unknown): MimeBundle | null {
   try {
-    return toMimeBundle(value);
-  } catch (e) {
-    return { "text/plain": `(this value cannot be shown: ${(e as Error).message})` };
+    const b = toMimeBundle(value);
+    JSON.stringify(b); // the IPC channel is JSON: a BigInt inside would throw in send()
+    // a renderer gets only a run result that is one (payloads' own schemas check the rest)
+    if (b && RUN_RESULT_MIME in b && !runResultSchema.safeParse(decodeNonFinite(b[RUN_RESULT_MIME])).success) throw new Error("not a run result");
+    return b;
+  } catch {
+    try {
+      return { "text/plain": inspect(value, { colors: false, depth: 4, maxArrayLength: 50 }) };
+    } catch (e) {
+      return { "text/plain": `(this value cannot be shown: ${(e as Error).message})` };
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 // cell-relative stack as the traceback. Stops at the first cell that fails.
 import type { RunProgress } from "../train/runResult.js";
 import { isJsonMime, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "./format.js";
+import { encodeNonFinite } from "../payload/nonFinite.js";
 import type { CellRunner } from "../kernel/kernelClient.js";
 import type { CellOutcome } from "../kernel/kernelProtocol.js";
 
@@ -63,10 +64,14 @@ function setOutputs(cell: NbCell, outputs: NbOutput[], executionCount: number): 
   cell.execution_count = executionCount;
 }
 
-/** A MIME bundle as nbformat keeps it: JSON types as the JSON VS Code would store (NaN/Infinity become null). */
+/**
+ * A MIME bundle as nbformat keeps it: JSON types as the JSON VS Code stores, non-finite
+ * numbers in the one codec (a bundle that crossed the kernel's channel arrives decoded;
+ * encoding is idempotent, so an encoded one is unchanged).
+ */
 function nbBundle(bundle: MimeBundle): MimeBundle {
   const data: MimeBundle = {};
-  for (const [mime, v] of Object.entries(bundle)) data[mime] = isJsonMime(mime) ? JSON.parse(JSON.stringify(v) ?? "null") : String(v);
+  for (const [mime, v] of Object.entries(bundle)) data[mime] = isJsonMime(mime) ? JSON.parse(JSON.stringify(encodeNonFinite(v)) ?? "null") : String(v);
   return data;
 }
 

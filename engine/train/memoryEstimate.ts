@@ -4,8 +4,8 @@
 // O*I + O): weights (policy dtype), the fp32 master copy, activations z and a [B,O],
 // gradients (da, dz [B,O], dw, db, and their fp32 copies), optimizer slots (fp32, per
 // parameter), fp32 scratch for the statistics, and the data: the samples in host memory
-// plus their copy on the backend. The CPU backend keeps every dtype in a Float32Array
-// (4 bytes); WebGPU stores fp16/bf16 in 2 bytes.
+// plus their copy on the backend. The CPU and wasm backends keep every dtype in fp32
+// storage (4 bytes); WebGPU stores fp16/bf16 in 2 bytes.
 import type { TrainConfig } from "../config/schema.js";
 import { layerShapes } from "../model/mlp.js";
 import { policyFor } from "./policy.js";
@@ -25,10 +25,10 @@ export interface MemoryEstimate {
   totalBytes: number;
 }
 
-/** The bytes a run of `config` allocates on a backend named `backend` ("cpu", "webgpu"). */
+/** The bytes a run of `config` allocates on a backend named `backend` ("cpu", "wasm", "webgpu"; the first two store every value as fp32). */
 export function estimateTrainingMemory(config: TrainConfig, backend: string): MemoryEstimate {
   const policy = policyFor(config.precision);
-  const bytes = (dtype: string) => (dtype === "f32" || backend === "cpu" ? 4 : 2);
+  const bytes = (dtype: string) => (backend === "webgpu" && dtype !== "f32" ? 2 : 4);
   const W = bytes(policy.weights), A = bytes(policy.activations), G = bytes(policy.gradients);
   const B = config.batchSize, K = config.accumulationSteps;
   const o = config.optimizer;

@@ -174,9 +174,16 @@ async function readModel(ts: TrainStep, config: ReturnType<typeof parseTrainConf
   return { ...config.model, weights, precision };
 }
 
-/** Keeps results small: inline arrays of data are summarised, not copied. */
+/** Inline data up to this many values stays in a run's result (so Export to PyTorch can embed it). */
+export const KEPT_INLINE_VALUES = 20_000;
+
+/** Keeps results small: inline arrays of data beyond KEPT_INLINE_VALUES are summarised, not copied. */
 function summariseData(config: ReturnType<typeof parseTrainConfig>) {
-  const { weights: _w, ...model } = config.model;
+  // given initial weights stay too where small (Export to PyTorch starts from them)
+  const { weights: w, ...rest } = config.model;
+  const model = w && w.reduce((n, l) => n + l.weight.length + l.bias.length, 0) <= KEPT_INLINE_VALUES ? config.model : rest;
   if (config.data.type !== "arrays") return { ...config, model };
+  const d = config.data;
+  if (d.xs.length * ((d.xs[0]?.length ?? 0) + (d.ys[0]?.length ?? 0)) <= KEPT_INLINE_VALUES) return { ...config, model };
   return { ...config, model, data: { type: "arrays" as const, xs: [], ys: [], samples: config.data.xs.length } as typeof config.data };
 }

@@ -2,23 +2,23 @@
 // engine/notebook/format.ts; this maps it onto VS Code's notebook model. What VS Code
 // has no place for (notebook and cell metadata, cell ids, attachments, unknown keys)
 // rides along in the `metadata.nb` bags so a save writes it back unchanged.
-// A file that fails to parse throws: VS Code then shows the error instead of an empty
-// notebook that a save would write over the user's data.
+// A file that fails to parse (not UTF-8, not JSON, not nbformat 4) throws: VS Code then
+// shows the error instead of an empty notebook that a save would write over the user's data.
 import * as vscode from "vscode";
-import { isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/host.js";
+import { decodeNotebookBytes, encodeNonFinite, isJsonMime, NotebookFormatError, parseNotebook, serializeNotebook, type MimeBundle, type NbCell, type NbNotebook, type NbOutput } from "../../engine/host.js";
 
 const ERROR_MIME = "application/vnd.code.notebook.error";
 const STDOUT_MIME = "application/vnd.code.notebook.stdout";
 const STDERR_MIME = "application/vnd.code.notebook.stderr";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class MpnbSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
     let nb: NbNotebook;
     try {
-      nb = parseNotebook(decoder.decode(content));
+      // bytes that are not UTF-8 are refused (with their offset), never decoded to U+FFFD and saved back
+      nb = parseNotebook(decodeNotebookBytes(content));
     } catch (e) {
       const why = e instanceof NotebookFormatError ? e.message : String(e);
       throw new Error(`This file cannot be opened as a Mixed Precision notebook: ${why}. The file was left unchanged.`);
@@ -63,9 +63,10 @@ function fromCellData(cell: vscode.NotebookCellData): NbCell {
   return out;
 }
 
+/** Output items; JSON ones with NaN/±Infinity in the one codec (NotebookCellOutputItem.json would write null). */
 function bundleItems(bundle: MimeBundle): vscode.NotebookCellOutputItem[] {
   return Object.entries(bundle).map(([mime, value]) =>
-    isJsonMime(mime) ? vscode.NotebookCellOutputItem.json(value, mime) : vscode.NotebookCellOutputItem.text(String(value), mime),
+    isJsonMime(mime) ? vscode.NotebookCellOutputItem.json(encodeNonFinite(value), mime) : vscode.NotebookCellOutputItem.text(String(value), mime),
   );
 }
 
@@ -95,7 +96,7 @@ export function bundleToOutput(bundle: MimeBundle, outputType: "execute_result" 
 function fromOutput(o: vscode.NotebookCellOutput, executionCount: number | null): NbOutput {
   const meta = (o.metadata ?? {}) as Record<string, unknown>;
   const items = o.items;
-  const text = (item: vscode.NotebookCellOutputItem) => decoder.decode(item.data);
+  const text = (item: vscode.NotebookCellOutputItem) => new TextDecoder().decode(item.data);
   const err = items.find((i) => i.mime === ERROR_MIME);
   if (err) {
     const e = JSON.parse(text(err)) as { name?: string; message?: string; stack?: string };

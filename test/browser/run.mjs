@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { watPlugin } from "../../scripts/wat.mjs";
 import { dashboardTests } from "./dashboardTests.mjs";
 import { engineTests } from "./engineTests.mjs";
 import { CHROMIUM, launch, OUT, ROOT, summary, tally } from "./harness.mjs";
@@ -37,7 +38,7 @@ sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fix
 sh(process.execPath, ["--import", "./test/setup/register.mjs", "test/browser/fixtures/pipeline.ts", join(OUT, "pipeline")]);
 await build({
   entryPoints: [join(ROOT, "test/browser/dashboardPage.ts")], outfile: join(OUT, "bundles/dashboardPage.js"),
-  bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, logLevel: "warning",
+  bundle: true, format: "iife", platform: "browser", target: "es2022", loader: { ".wgsl": "text" }, plugins: [watPlugin], logLevel: "warning",
   external: ["node:*"], // engine/data/csv.ts reads files in Node only
 });
 const server = await startServer(ROOT);

@@ -138,13 +138,14 @@
         (f64.promote_f32 (f32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))))))))
     (local.get $s))
 
-  ;; 1 if any of p[0..n) is NaN/Inf
+  ;; 1 if any of p[0..n) is NaN/Inf (four lanes at a time; the padding is zero)
   (func (export "nonfinite") (param $p i32) (param $n i32) (result i32)
-    (local $i i32) (local $v f32)
+    (local $end i32) (local $v v128) (local $bad v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-      (local.set $v (f32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
-      (if (f32.ne (f32.sub (local.get $v) (local.get $v)) (f32.const 0)) (then (return (i32.const 1))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (f32x4.splat (f32.const 0)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $l)))
-    (i32.const 0))
+    (v128.any_true (local.get $bad)))

@@ -165,15 +165,24 @@
       (if (local.get $c32) (then
         (call $store_tile (local.get $c32) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
           (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31))))
-      (if (local.get $mode) (then
-        (local.set $acc00 (call $round4 (local.get $acc00) (local.get $mode)))
-        (local.set $acc01 (call $round4 (local.get $acc01) (local.get $mode)))
-        (local.set $acc10 (call $round4 (local.get $acc10) (local.get $mode)))
-        (local.set $acc11 (call $round4 (local.get $acc11) (local.get $mode)))
-        (local.set $acc20 (call $round4 (local.get $acc20) (local.get $mode)))
-        (local.set $acc21 (call $round4 (local.get $acc21) (local.get $mode)))
-        (local.set $acc30 (call $round4 (local.get $acc30) (local.get $mode)))
-        (local.set $acc31 (call $round4 (local.get $acc31) (local.get $mode)))))))
+      (if (i32.eq (local.get $mode) (i32.const 1)) (then
+        (local.set $acc00 (call $round_f16x4 (local.get $acc00)))
+        (local.set $acc01 (call $round_f16x4 (local.get $acc01)))
+        (local.set $acc10 (call $round_f16x4 (local.get $acc10)))
+        (local.set $acc11 (call $round_f16x4 (local.get $acc11)))
+        (local.set $acc20 (call $round_f16x4 (local.get $acc20)))
+        (local.set $acc21 (call $round_f16x4 (local.get $acc21)))
+        (local.set $acc30 (call $round_f16x4 (local.get $acc30)))
+        (local.set $acc31 (call $round_f16x4 (local.get $acc31)))))
+      (if (i32.eq (local.get $mode) (i32.const 2)) (then
+        (local.set $acc00 (call $round_bf16x4 (local.get $acc00)))
+        (local.set $acc01 (call $round_bf16x4 (local.get $acc01)))
+        (local.set $acc10 (call $round_bf16x4 (local.get $acc10)))
+        (local.set $acc11 (call $round_bf16x4 (local.get $acc11)))
+        (local.set $acc20 (call $round_bf16x4 (local.get $acc20)))
+        (local.set $acc21 (call $round_bf16x4 (local.get $acc21)))
+        (local.set $acc30 (call $round_bf16x4 (local.get $acc30)))
+        (local.set $acc31 (call $round_bf16x4 (local.get $acc31)))))))
     (call $store_tile (local.get $c) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
       (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31)))
 

@@ -5,21 +5,29 @@
 ;; AdamW: w *= 1 - lr wd; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 ;;   w -= lr (m / c1) / (sqrt(v / c2) + eps), c1 = 1 - b1^t, c2 = 1 - b2^t.
 
+  ;; two lanes of fp64 at a time (each lane the reference's scalar arithmetic); an odd
+  ;; count's last pair reads and writes the tensors' zero padding, which stays zero
   (func (export "sgd") (param $w i32) (param $g i32) (param $buf i32) (param $n i32)
       (param $lr f64) (param $momentum f64) (param $wd f64) (param $mode i32)
-    (local $i i32) (local $o i32) (local $wi f64) (local $step f64)
+    (local $i i32) (local $o i32) (local $wi v128) (local $step v128)
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $wi (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $o)))))
-      (local.set $step (f64.add (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $o)))) (f64.mul (local.get $wd) (local.get $wi))))
+      (local.set $wi (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $o)))))
+      ;; g' = g + wd w
+      (local.set $step (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $o))))
+                                  (f64x2.mul (f64x2.splat (local.get $wd)) (local.get $wi))))
       (if (f64.gt (local.get $momentum) (f64.const 0)) (then
-        (local.set $step (f64.promote_f32 (f32.demote_f64 (f64.add
-          (f64.mul (local.get $momentum) (f64.promote_f32 (f32.load (i32.add (local.get $buf) (local.get $o))))) (local.get $step)))))
-        (f32.store (i32.add (local.get $buf) (local.get $o)) (f32.demote_f64 (local.get $step)))))
-      (f32.store (i32.add (local.get $w) (local.get $o))
-        (call $round1 (f32.demote_f64 (f64.sub (local.get $wi) (f64.mul (local.get $lr) (local.get $step)))) (local.get $mode)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        ;; buf = fp32(momentum buf + g'), and the step is buf
+        (local.set $step (f32x4.demote_f64x2_zero (f64x2.add
+          (f64x2.mul (f64x2.splat (local.get $momentum)) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $buf) (local.get $o)))))
+          (local.get $step))))
+        (v128.store64_lane 0 (i32.add (local.get $buf) (local.get $o)) (local.get $step))
+        (local.set $step (f64x2.promote_low_f32x4 (local.get $step)))))
+      ;; w = round(w - lr step)
+      (v128.store64_lane 0 (i32.add (local.get $w) (local.get $o))
+        (call $round4 (f32x4.demote_f64x2_zero (f64x2.sub (local.get $wi) (f64x2.mul (f64x2.splat (local.get $lr)) (local.get $step)))) (local.get $mode)))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br $l))))
 
   (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)

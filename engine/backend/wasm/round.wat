@@ -49,11 +49,18 @@
     (local $end i32)
     (if (i32.eqz (local.get $mode)) (then (return)))
     (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-      (v128.store (local.get $p) (call $round4 (v128.load (local.get $p)) (local.get $mode)))
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      (br $l)))
+    ;; one loop per format (the format is known before the loop, one call a vector)
+    (if (i32.eq (local.get $mode) (i32.const 1))
+      (then (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store (local.get $p) (call $round_f16x4 (v128.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l))))
+      (else (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store (local.get $p) (call $round_bf16x4 (v128.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l)))))
     (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
     (block $done2 (loop $l2
       (br_if $done2 (i32.ge_u (local.get $p) (local.get $end)))

@@ -9,7 +9,8 @@ import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { emptyStats } from "../cpu/cpuStats.js";
 import { K_BLOCK, instantiateKernels } from "./wasmKernels.js";
-import { GEMM_SCRATCH, STATS_RECORD, WasmHeap } from "./wasmHeap.js";
+import { GEMM_SCRATCH, STATS_RECORD, WORKER_GEMM_SCRATCH, WasmHeap } from "./wasmHeap.js";
+import { gemmHelperFactory, type GemmHelper } from "./gemmHelper.js";
 
 interface WasmTensor extends Tensor {
   /** byte address in the heap; -1 once disposed */
@@ -23,12 +24,23 @@ function check(cond: boolean, what: string): void {
   if (!cond) throw new Error(`wasm backend: ${what}`);
 }
 
-export async function createWasmBackend(note?: string): Promise<Backend> {
-  const heap = new WasmHeap();
-  const { kernels: k, relaxed } = await instantiateKernels(heap);
+/** A GEMM splits over the second thread from this many multiply-adds (below, waking it costs more than it saves). */
+const PARALLEL_MIN = 1 << 20;
+
+export interface WasmOptions {
+  /** 2: large GEMMs split over a helper thread where the host registered one (Node: nodeWorkers.ts); default 2 there, else 1 */
+  threads?: 1 | 2;
+}
+
+export async function createWasmBackend(note?: string, opts: WasmOptions = {}): Promise<Backend> {
+  const helperFactory = gemmHelperFactory();
+  const threads = helperFactory && typeof SharedArrayBuffer === "function" ? (opts.threads ?? 2) : 1;
+  const heap = new WasmHeap(threads > 1);
+  const { kernels: k, relaxed, module } = await instantiateKernels(heap, threads > 1);
+  let helper: GemmHelper | null = threads > 1 ? helperFactory!(module, heap) : null;
   const info: BackendInfo = {
     name: "wasm",
-    adapter: `WebAssembly SIMD${relaxed ? " + relaxed-SIMD FMA" : ""}, 1 thread`,
+    adapter: `WebAssembly SIMD${relaxed ? " + relaxed-SIMD FMA" : ""}, ${threads} thread${threads > 1 ? "s" : ""}`,
     fp16: "software",
     ...(note ? { note } : {}),
   };
@@ -38,7 +50,7 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
   let log: StepRecord[] = [];
   let loss = 0, overflow = false, firstBad = -1, normSq = 0, scaleUsed = 1;
   let stats: RawTensorStats[] = [];
-  let pack = 0, packFloats = 0; // the GEMM's packed-B buffer, grown on demand
+  let pack = 0, pack2 = 0, packFloats = 0; // the GEMM's packed-B buffers (this thread's, the helper's), grown on demand
   const skip = () => overflow || scaler.halted !== 0;
 
   const p = (t: Tensor): number => {
@@ -47,6 +59,10 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     return ptr;
   };
   const mode = (t: Tensor) => MODE[t.dtype];
+  /** every value of format `a` is one of format `b` */
+  const fits = (a: Tensor, b: Tensor) => b.dtype === "f32" || a.dtype === b.dtype;
+  /** ReLU and linear only select or copy values (x, 0, dout, dout·0): no rounding when the input's format fits the output's */
+  const exactAct = (act: Activation, from: Tensor, to: Tensor) => (act === "relu" || act === "linear") && fits(from, to);
 
   const f32Like = (t: Tensor | null | undefined, like: Tensor, what: string): number => {
     if (!t) return 0;
@@ -59,10 +75,19 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     const need = Math.min(K, K_BLOCK) * Math.ceil(N / 8) * 8;
     if (need > packFloats) {
       if (pack) heap.release(pack, packFloats);
+      if (pack2) heap.release(pack2, packFloats);
       pack = heap.alloc(need);
+      pack2 = helper ? heap.alloc(need) : 0;
       packFloats = need;
     }
-    k.gemm(M, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH, c32);
+    // with a helper thread: it takes the bottom rows of C (from a multiple of 4)
+    const top = helper && M >= 8 && M * N * K >= PARALLEL_MIN ? Math.ceil(M / 8) * 4 : M;
+    if (top < M) {
+      const off = top * N * 4;
+      helper!.start([M - top, N, K, a + top * sam * 4, sam, sak, b, sbk, sbn, p(c) + off, bias, mode(c), pack2, WORKER_GEMM_SCRATCH, c32 ? c32 + off : 0]);
+    }
+    k.gemm(top, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH, c32);
+    if (top < M) helper!.wait();
   }
 
   const backend: Backend = {
@@ -140,11 +165,11 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
     },
     activationForward(out, x, act) {
       check(out.size === x.size, "activationForward: size mismatch");
-      k.activation(p(out), 0, p(x), x.size, ACT[act], mode(out));
+      k.activation(p(out), 0, p(x), x.size, ACT[act], exactAct(act, x, out) ? 0 : mode(out));
     },
     activationBackward(dx, dout, x, act) {
       check(dx.size === x.size && dout.size === x.size, "activationBackward: size mismatch");
-      k.activation(p(dx), p(dout), p(x), x.size, ACT[act], mode(dx));
+      k.activation(p(dx), p(dout), p(x), x.size, ACT[act], exactAct(act, dout, dx) ? 0 : mode(dx));
     },
 
     mseLoss(seed, yhat, y, weight, addToLoss = true, seed32) {
@@ -209,7 +234,9 @@ export async function createWasmBackend(note?: string): Promise<Backend> {
       log = [];
       stats = [];
       heap.reset();
-      pack = packFloats = 0;
+      pack = pack2 = packFloats = 0;
+      helper?.destroy();
+      helper = null;
     },
   };
   return backend;

@@ -8,21 +8,28 @@ import { webAssembly, type WasmMemory } from "./webAssembly.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
-export const RESERVED = 1024;
-/** a 4x8 tile and a bias row for the GEMM's edge tiles */
+export const RESERVED = 2048;
+/** a 4x8 tile and a bias row for the GEMM's edge tiles (256 bytes) */
 export const GEMM_SCRATCH = 64;
-/** one statistics record (stats.wat) */
-export const STATS_RECORD = 512;
+/** the same for a worker thread's half of a GEMM */
+export const WORKER_GEMM_SCRATCH = 384;
+/** one statistics record (stats.wat, 292 bytes) */
+export const STATS_RECORD = 768;
+/** a worker's job: 16 i32 (nodeWorkers.ts) */
+export const WORKER_CONTROL = 1536;
 
 export class WasmHeap {
   readonly memory: WasmMemory;
   private top = RESERVED;
   private free: { at: number; bytes: number }[] = [];
   private view: Float32Array;
+  private readonly maxPages: number;
 
-  constructor(initialBytes = 16 << 20) {
-    this.memory = new (webAssembly().Memory)({ initial: Math.ceil(initialBytes / PAGE), maximum: 65536 });
+  /** shared: over a SharedArrayBuffer, for worker threads (its maximum is reserved up front, so 1 GiB) */
+  constructor(shared = false, initialBytes = 16 << 20) {
+    this.memory = new (webAssembly().Memory)({ initial: Math.ceil(initialBytes / PAGE), maximum: shared ? 16384 : 65536, ...(shared ? { shared: true } : {}) });
     this.view = new Float32Array(this.memory.buffer);
+    this.maxPages = shared ? 16384 : 65536;
   }
 
   /** The memory as fp32 (a fresh view after the memory grew). */
@@ -48,7 +55,7 @@ export class WasmHeap {
       if (need > 0) {
         const pages = Math.max(Math.ceil(need / PAGE), this.memory.buffer.byteLength / PAGE / 2) | 0;
         try {
-          this.memory.grow(Math.min(pages, 65536 - this.memory.buffer.byteLength / PAGE));
+          this.memory.grow(Math.min(pages, this.maxPages - this.memory.buffer.byteLength / PAGE));
         } catch {
           this.top -= bytes;
           throw new Error(`wasm backend: out of memory (a tensor of ${count} values on top of ${this.top} bytes)`);

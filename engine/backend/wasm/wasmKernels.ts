@@ -3,7 +3,7 @@
 // the plain SIMD build. A runtime without WebAssembly SIMD gets a clear error.
 import binaries from "./kernels.wat";
 import type { WasmHeap } from "./wasmHeap.js";
-import { webAssembly } from "./webAssembly.js";
+import { webAssembly, type WasmModule } from "./webAssembly.js";
 
 export interface Kernels {
   round_inplace(p: number, n: number, mode: number): void;
@@ -27,10 +27,15 @@ export const K_BLOCK = 256;
 /** Whether this runtime has relaxed SIMD: it validates the relaxed build. */
 export const hasRelaxedSimd = (): boolean => webAssembly().validate(binaries.relaxed);
 
-export async function instantiateKernels(heap: WasmHeap): Promise<{ kernels: Kernels; relaxed: boolean }> {
+/** The kernels' imports over `memory` (the host's Math for the transcendentals). */
+export const kernelImports = (memory: object) => ({ env: { memory }, math: { tanh: Math.tanh, exp: Math.exp } });
+
+/** Compiles the build for this runtime (shared: over a shared memory, for worker threads) and instantiates it over the heap. */
+export async function instantiateKernels(heap: WasmHeap, shared = false): Promise<{ kernels: Kernels; relaxed: boolean; module: WasmModule }> {
   const relaxed = hasRelaxedSimd();
   if (!relaxed && !webAssembly().validate(binaries.simd)) throw new Error("this runtime has no WebAssembly SIMD (fixed-width v128)");
-  const imports = { env: { memory: heap.memory }, math: { tanh: Math.tanh, exp: Math.exp } };
-  const { instance } = await webAssembly().instantiate(relaxed ? binaries.relaxed : binaries.simd, imports);
-  return { kernels: instance.exports as unknown as Kernels, relaxed };
+  const bytes = shared ? (relaxed ? binaries.sharedRelaxed : binaries.sharedSimd) : relaxed ? binaries.relaxed : binaries.simd;
+  const module = await webAssembly().compile(bytes);
+  const instance = await webAssembly().instantiate(module, kernelImports(heap.memory));
+  return { kernels: instance.exports as unknown as Kernels, relaxed, module };
 }

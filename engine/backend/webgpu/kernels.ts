@@ -1,8 +1,11 @@
 // The kernel table: each WGSL kernel, the preludes it needs and its bindings.
 // Binding 0 is always the kernel's uniform Params (a slice of the per-submit uniform
 // arena, bound with a dynamic offset); kernels that touch the step state have it at
-// binding 1 (shaders/stepState.wgsl).
+// binding 1 (shaders/stepState.wgsl). Preludes are whole files (and one generated from
+// layout.ts) prepended to the kernel: no kernel text is templated.
 import numerics from "./shaders/numerics.wgsl";
+import dispatch from "./shaders/dispatch.wgsl";
+import elementwise from "./shaders/elementwise.wgsl";
 import stepState from "./shaders/stepState.wgsl";
 import activations from "./shaders/activations.wgsl";
 import cast from "./shaders/cast.wgsl";
@@ -25,6 +28,7 @@ import fp8 from "./shaders/fp8.wgsl";
 import fp8Amax from "./shaders/fp8Amax.wgsl";
 import fp8Quantize from "./shaders/fp8Quantize.wgsl";
 import fp8Record from "./shaders/fp8Record.wgsl";
+import { layoutWgsl } from "./layout.js";
 
 /** How a storage binding is used: read-only or read-write. */
 export type Access = "read" | "write";
@@ -36,33 +40,41 @@ export interface KernelDef {
   preludes: string[];
   /** storage bindings 1..n (binding 0 is the uniform Params) */
   storage: Access[];
+  /** override constants every pipeline of this kernel gets (WORKGROUP_SIZE of dispatch.wgsl) */
+  fixed?: Record<string, number>;
 }
 
-const withState = [numerics, stepState];
+/** Invocations a workgroup of the one-dimensional kernels (dispatch.wgsl's override). */
+export const WORKGROUP_SIZE = 64;
+
+const layout = layoutWgsl();
+const state = [layout, stepState];
+const oneD = [dispatch];
+const perWord = [dispatch, elementwise];
 
 function k(name: string, source: string, preludes: string[], storage: Access[]): KernelDef {
-  return { name, source, preludes, storage };
+  return { name, source, preludes: [numerics, ...preludes], storage, fixed: preludes.includes(dispatch) ? { WORKGROUP_SIZE } : {} };
 }
 
 export const KERNELS = {
-  cast: k("cast", cast, [numerics], ["read", "write"]),
-  gatherRows: k("gatherRows", gatherRows, [numerics], ["read", "read", "write"]),
-  matmulNT: k("matmulNT", matmulNT, [numerics], ["read", "read", "read", "write", "write"]),
-  transposeToF32: k("transposeToF32", transposeToF32, [numerics], ["read", "write"]),
-  columnSum: k("columnSum", columnSum, [numerics], ["read", "write"]),
-  activationForward: k("activationForward", activationForward, [numerics, activations], ["read", "write"]),
-  activationBackward: k("activationBackward", activationBackward, [numerics, activations], ["read", "read", "write"]),
-  mseLoss: k("mseLoss", mseLoss, withState, ["write", "read", "read", "write", "write", "write"]),
-  reduceInto: k("reduceInto", reduceInto, withState, ["write", "read"]),
-  unscaleCheck: k("unscaleCheck", unscaleCheck, withState, ["write", "read", "write", "write"]),
-  checkFinite: k("checkFinite", checkFinite, withState, ["write", "read"]),
-  sgdStep: k("sgdStep", sgdStep, withState, ["write", "write", "read", "write"]),
-  adamStep: k("adamStep", adamStep, withState, ["write", "write", "read", "write", "write"]),
-  beginStep: k("beginStep", beginStep, withState, ["write"]),
-  endStep: k("endStep", endStep, withState, ["write", "write"]),
-  observe: k("observe", observe, [numerics], ["read", "read", "write"]),
-  fp8Amax: k("fp8Amax", fp8Amax, [numerics, fp8], ["read", "write"]),
-  fp8Quantize: k("fp8Quantize", fp8Quantize, [numerics, fp8], ["read", "write", "write", "write"]),
+  cast: k("cast", cast, perWord, ["read", "write"]),
+  gatherRows: k("gatherRows", gatherRows, perWord, ["read", "read", "write"]),
+  matmulNT: k("matmulNT", matmulNT, [], ["read", "read", "read", "write", "write"]),
+  transposeToF32: k("transposeToF32", transposeToF32, perWord, ["read", "write"]),
+  columnSum: k("columnSum", columnSum, perWord, ["read", "write"]),
+  activationForward: k("activationForward", activationForward, [activations, ...perWord], ["read", "write"]),
+  activationBackward: k("activationBackward", activationBackward, [activations, ...perWord], ["read", "read", "write"]),
+  mseLoss: k("mseLoss", mseLoss, [...oneD, ...state], ["write", "read", "read", "write", "write", "write"]),
+  reduceInto: k("reduceInto", reduceInto, [...oneD, ...state], ["write", "read"]),
+  unscaleCheck: k("unscaleCheck", unscaleCheck, [...oneD, ...state], ["write", "read", "write", "write"]),
+  checkFinite: k("checkFinite", checkFinite, [...oneD, ...state], ["write", "read"]),
+  sgdStep: k("sgdStep", sgdStep, [...state, ...perWord], ["write", "write", "read", "write"]),
+  adamStep: k("adamStep", adamStep, [...state, ...perWord], ["write", "write", "read", "write", "write"]),
+  beginStep: k("beginStep", beginStep, state, ["write"]),
+  endStep: k("endStep", endStep, state, ["write", "write"]),
+  observe: k("observe", observe, [...oneD, layout], ["read", "read", "write"]),
+  fp8Amax: k("fp8Amax", fp8Amax, [fp8, ...oneD], ["read", "write"]),
+  fp8Quantize: k("fp8Quantize", fp8Quantize, [fp8, ...oneD], ["read", "write", "write", "write"]),
   fp8Record: k("fp8Record", fp8Record, [], ["read", "write"]),
 } satisfies Record<string, KernelDef>;
 

@@ -25,7 +25,8 @@ export class PipelineCache {
     return this.pipelines.size;
   }
 
-  get(def: KernelDef, constants: Constants = {}): CachedPipeline {
+  get(def: KernelDef, specialised: Constants = {}): CachedPipeline {
+    const constants: Constants = { ...def.fixed, ...specialised };
     const names = Object.keys(constants).sort();
     const key = def.name + "|" + names.map((n) => `${n}=${Number(constants[n])}`).join(",");
     let p = this.pipelines.get(key);

@@ -13,7 +13,8 @@ import {
 import { acquireDevice, type AcquireOptions, type AcquiredDevice } from "./acquireDevice.js";
 import { BufferPool } from "./bufferPool.js";
 import { decodeWords, encodeWords, wordCount } from "./hostCodec.js";
-import { ACT_CODE, DT_CODE, FMT_CODE, KERNELS, KIND_CODE, RULE_CODE, SCALING_CODE, type KernelName } from "./kernels.js";
+import { ACT_CODE, DT_CODE, FMT_CODE, KERNELS, KIND_CODE, RULE_CODE, SCALING_CODE, WORKGROUP_SIZE, type KernelName } from "./kernels.js";
+import { C, NO_TENSOR, R, RECORD_WORDS, S, SLOT_WORDS, STATE_BYTES, W_HIST, W_MAX, W_MIN } from "./layout.js";
 import { FP8_RECORD_WORDS, type Fp8Cast } from "../../numerics/fp8Quantize.js";
 import { PipelineCache, type Constants } from "./pipelineCache.js";
 import { Recorder, type Param } from "./recorder.js";
@@ -35,15 +36,6 @@ export interface WebGpuBackend extends Backend {
   /** the fp8 bit patterns quantizeFp8 produces for x, packed four a word (tests: exact bit patterns) */
   fp8Codes(x: Tensor, cast: Fp8Cast): Promise<Uint32Array>;
 }
-
-// Step state words (shaders/stepState.wgsl).
-const S = { scale: 0, counter: 1, hysteresisLeft: 2, iteration: 3, lastOverflow: 4, halted: 5, applied: 6, overflow: 7, first: 8, loss: 9, normSq: 10, scaleUsed: 11 } as const;
-const STATE_BYTES = 64;
-const RECORD_WORDS = 8;
-// Statistics slot layout (shaders/observe.wgsl).
-const SLOT_WORDS = 148;
-const W_MIN = 16, W_MAX = 17, W_HIST = 18;
-const NO_TENSOR = 0xffffffff;
 
 export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   return new WebGpu(await acquireDevice(opts));
@@ -144,7 +136,7 @@ class WebGpu implements WebGpuBackend {
     i[S.lastOverflow] = state.lastOverflow;
     words[S.halted] = state.halted;
     words[S.applied] = appliedSteps;
-    words[S.first] = NO_TENSOR;
+    words[S.firstNonFinite] = NO_TENSOR;
     f[S.scaleUsed] = state.scale;
     this.rec.upload(this.state, words);
     this.records = 0;
@@ -180,8 +172,8 @@ class WebGpu implements WebGpuBackend {
     for (let k = 0; k < n; k++) {
       const o = k * RECORD_WORDS;
       out.push({
-        loss: f[o], scale: f[o + 1], overflow: u[o + 2] !== 0,
-        firstNonFinite: u[o + 3] === NO_TENSOR ? -1 : u[o + 3], gradNorm: f[o + 4], scalerError: u[o + 5] !== 0,
+        loss: f[o + R.loss], scale: f[o + R.scale], overflow: u[o + R.overflow] !== 0,
+        firstNonFinite: u[o + R.firstNonFinite] === NO_TENSOR ? -1 : u[o + R.firstNonFinite], gradNorm: f[o + R.gradNorm], scalerError: u[o + R.scalerError] !== 0,
       });
     }
     return out;
@@ -240,7 +232,7 @@ class WebGpu implements WebGpuBackend {
 
   activationBackward(dx: Tensor, dout: Tensor, x: Tensor, act: Activation): void {
     this.check(dx.size === x.size && dout.size === x.size, "activationBackward: size mismatch");
-    this.run("activationBackward", { DT_DOUT: DT_CODE[dout.dtype], DT_X: DT_CODE[x.dtype], DT_DX: DT_CODE[dx.dtype], ACT: this.act(act) },
+    this.run("activationBackward", { DT_DOUT: DT_CODE[dout.dtype], DT_X: DT_CODE[x.dtype], DT_OUT: DT_CODE[dx.dtype], ACT: this.act(act) },
       [this.buf(dout), this.buf(x), this.buf(dx)], [dx.size], this.groups(wordCount(dx.dtype, dx.size)));
   }
 
@@ -252,7 +244,7 @@ class WebGpu implements WebGpuBackend {
     const threads = this.threads(wordCount(seed.dtype, n), 16, 16384);
     const partials = this.pool.acquire(threads * 4, "loss partial sums");
     this.run("mseLoss", { DT_YHAT: DT_CODE[yhat.dtype], DT_Y: DT_CODE[y.dtype], DT_SEED: DT_CODE[seed.dtype], HAS_SEED32: !!seed32 },
-      [this.state, this.buf(yhat), this.buf(y), this.buf(seed), partials, seed32 ? this.buf(seed32) : this.dummy], [n, threads, { f: weight }], [Math.ceil(threads / 64)]);
+      [this.state, this.buf(yhat), this.buf(y), this.buf(seed), partials, seed32 ? this.buf(seed32) : this.dummy], [n, threads, { f: weight }], [Math.ceil(threads / WORKGROUP_SIZE)]);
     if (addToLoss) this.run("reduceInto", { FIELD: 0 }, [this.state, partials], [threads, { f: n }, { f: weight }], [1]);
     this.pool.release(partials);
   }
@@ -268,7 +260,7 @@ class WebGpu implements WebGpuBackend {
     const threads = this.threads(g.size, 16, 16384);
     const partials = this.pool.acquire(threads * 4, "grad-norm partial sums");
     this.run("unscaleCheck", { DT_G: DT_CODE[g.dtype], ACCUMULATE: accumulate, LAST: lastMicroBatch },
-      [this.state, this.buf(g), this.buf(g32), partials], [g.size, threads, tensorId >>> 0], [Math.ceil(threads / 64)]);
+      [this.state, this.buf(g), this.buf(g32), partials], [g.size, threads, tensorId >>> 0], [Math.ceil(threads / WORKGROUP_SIZE)]);
     if (lastMicroBatch) this.run("reduceInto", { FIELD: 1 }, [this.state, partials], [threads, { f: 1 }, { f: 1 }], [1]);
     this.pool.release(partials);
   }
@@ -303,7 +295,7 @@ class WebGpu implements WebGpuBackend {
     this.rec.clear(acc);
     const codes = this.pool.acquire(Math.ceil(n / 4) * 4, "fp8 codes");
     const threads = this.threads(n, 256, 1024);
-    this.run("fp8Amax", { DT_X: DT_CODE[x.dtype] }, [this.buf(x), acc], [n, threads], [Math.ceil(threads / 64)]);
+    this.run("fp8Amax", { DT_X: DT_CODE[x.dtype] }, [this.buf(x), acc], [n, threads], [Math.ceil(threads / WORKGROUP_SIZE)]);
     const s = Math.fround(c.scale), inv = Math.fround(1 / s);
     const group = c.scaling === "block" ? 32 : 4;
     this.run("fp8Quantize", { DT_X: DT_CODE[x.dtype], FMT: FMT_CODE[c.format], SATURATE: c.saturate, SCALING: SCALING_CODE[c.scaling] },
@@ -316,13 +308,13 @@ class WebGpu implements WebGpuBackend {
     this.check(g32.dtype === "f32" && buf.dtype === "f32" && g32.size === w.size && buf.size === w.size, "sgdStep: g32 and buf must be f32 tensors of w's size");
     // Without momentum buf is not touched (it may alias g32): bind a dummy in its place.
     const momentum = p.momentum > 0;
-    this.run("sgdStep", { DT_W: DT_CODE[w.dtype], MOMENTUM: momentum }, [this.state, this.buf(w), this.buf(g32), momentum ? this.buf(buf) : this.dummy],
+    this.run("sgdStep", { DT_OUT: DT_CODE[w.dtype], MOMENTUM: momentum }, [this.state, this.buf(w), this.buf(g32), momentum ? this.buf(buf) : this.dummy],
       [w.size, { f: p.lr }, { f: p.momentum }, { f: p.weightDecay }], this.groups(wordCount(w.dtype, w.size)));
   }
 
   adamStep(w: Tensor, g32: Tensor, m: Tensor, v: Tensor, p: AdamParams): void {
     this.check([g32, m, v].every((t) => t.dtype === "f32" && t.size === w.size), "adamStep: g32, m and v must be f32 tensors of w's size");
-    this.run("adamStep", { DT_W: DT_CODE[w.dtype] }, [this.state, this.buf(w), this.buf(g32), this.buf(m), this.buf(v)],
+    this.run("adamStep", { DT_OUT: DT_CODE[w.dtype] }, [this.state, this.buf(w), this.buf(g32), this.buf(m), this.buf(v)],
       [w.size, { f: p.lr }, { f: p.beta1 }, { f: p.beta2 }, { f: p.eps }, { f: p.weightDecay }], this.groups(wordCount(w.dtype, w.size)));
   }
 
@@ -333,7 +325,7 @@ class WebGpu implements WebGpuBackend {
     const threads = this.threads(x.size, 256, 1024);
     const subnormalBits = x.dtype === "bf16" ? 0x00800000 : 0x38800000; // 2^-126 : 2^-14
     this.run("observe", { DT_X: DT_CODE[x.dtype], DT_BEFORE: DT_CODE[(before ?? x).dtype], HAS_BEFORE: !!before },
-      [this.buf(x), this.buf(before ?? x), this.stats!], [x.size, threads, slot, subnormalBits], [Math.ceil(threads / 64)]);
+      [this.buf(x), this.buf(before ?? x), this.stats!], [x.size, threads, slot, subnormalBits], [Math.ceil(threads / WORKGROUP_SIZE)]);
   }
 
   resetStats(numSlots: number): void {
@@ -356,10 +348,10 @@ class WebGpu implements WebGpuBackend {
     const out: RawTensorStats[] = [];
     for (let s = 0; s < this.numSlots; s++) {
       const o = s * SLOT_WORDS;
-      const c = (k: number) => u[o + 2 * k] + u[o + 2 * k + 1] * 2 ** 32;
+      const c = (w: number) => u[o + w] + u[o + w + 1] * 2 ** 32; // a 64-bit counter at word w
       const hist: number[] = [];
       for (let b = 0; b < HIST_BINS; b++) hist.push(u[o + W_HIST + 2 * b] + u[o + W_HIST + 2 * b + 1] * 2 ** 32);
-      out.push({ count: c(0), zero: c(1), subnormal: c(2), underflow: c(3), overflow: c(4), nan: c(5), inf: c(6), minAbs: f[o + W_MIN], maxAbs: f[o + W_MAX], hist });
+      out.push({ count: c(C.count), zero: c(C.zero), subnormal: c(C.subnormal), underflow: c(C.underflow), overflow: c(C.overflow), nan: c(C.nan), inf: c(C.inf), minAbs: f[o + W_MIN], maxAbs: f[o + W_MAX], hist });
     }
     return out;
   }
@@ -418,9 +410,9 @@ class WebGpu implements WebGpuBackend {
     this.rec.dispatch(this.pipelines.get(def, constants), def.storage, buffers, params, groups);
   }
 
-  /** Workgroups of 64 for `items` invocations, on a 2-D grid past 65535 groups. */
+  /** Workgroups of WORKGROUP_SIZE for `items` invocations, on a 2-D grid past 65535 groups. */
   private groups(items: number): [number, number] {
-    const g = Math.max(1, Math.ceil(items / 64));
+    const g = Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
     const x = Math.min(g, 65535);
     return [x, Math.ceil(g / x)];
   }

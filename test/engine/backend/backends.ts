@@ -6,6 +6,7 @@ import { createCpuBackend } from "../../../engine/backend/cpu/cpuBackend.js";
 import { mulberry32 } from "../../../engine/data/rng.js";
 import { createWebGpuBackend, type WebGpuBackend } from "../../../engine/backend/webgpu/webgpuBackend.js";
 import { createWasmBackend } from "../../../engine/backend/wasm/wasmBackend.js";
+import "../../../engine/backend/wasm/nodeWorkers.js"; // the wasm backend's second thread, as in the CLI
 
 let gpu: Promise<WebGpuBackend | string> | null = null;
 
@@ -24,9 +25,11 @@ export async function releaseWebGpu(): Promise<void> {
 /** Backends other than the CPU reference that initialised; with `skipped` reasons for the rest. */
 export async function otherBackends(): Promise<{ name: string; backend?: Backend; skip?: string }[]> {
   const g = await webgpuOrReason();
-  const w = await createWasmBackend().catch((e: Error) => `wasm unavailable here: ${e.message}`);
+  const w = await createWasmBackend(undefined, { threads: 1 }).catch((e: Error) => `wasm unavailable here: ${e.message}`);
+  const w2 = await createWasmBackend(undefined, { threads: 2 }).catch((e: Error) => `wasm unavailable here: ${e.message}`);
   return [
     typeof w === "string" ? { name: "wasm", skip: w } : { name: "wasm", backend: w },
+    typeof w2 === "string" ? { name: "wasm 2 threads", skip: w2 } : { name: "wasm 2 threads", backend: w2 },
     typeof g === "string" ? { name: "webgpu", skip: g } : { name: "webgpu", backend: g },
   ];
 }

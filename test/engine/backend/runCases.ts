@@ -17,6 +17,7 @@ export const RUN_CASES: RunCase[] = [
   { name: "fp32, SGD with momentum, no scaler", config: { precision: "fp32", scaler: { type: "none" } }, lossTol: 1e-4 },
   { name: "mixed-fp16, pytorch scaler growing every 4 steps (overflows)", config: { precision: "mixed-fp16", scaler: { type: "dynamic", preset: "pytorch", initScale: 2 ** 14, growthInterval: 4 } }, lossTol: 0.02, overflows: true },
   { name: "mixed-fp16, deepspeed scaler, Adam, GELU, 2 micro-batches", config: { precision: "mixed-fp16", scaler: { type: "dynamic", preset: "deepspeed", growthInterval: 3 }, optimizer: { type: "adam", lr: 0.01 }, accumulationSteps: 2, model: { ...RUN_BASE.model, activation: "gelu" } }, lossTol: 0.02 },
+  { name: "mixed-fp16, deepspeed zeroStage 1 with consecutive hysteresis (overflows)", config: { precision: "mixed-fp16", scaler: { type: "dynamic", preset: "deepspeed", zeroStage: 1, consecutiveHysteresis: true, initScale: 2 ** 14, growthInterval: 3 } }, lossTol: 0.02, overflows: true },
   { name: "mixed-bf16, tanh, no scaler", config: { precision: "mixed-bf16", scaler: { type: "none" }, model: { ...RUN_BASE.model, activation: "tanh" } }, lossTol: 0.02 },
   { name: "fp16 without master weights, sigmoid, static scale 2^40 (every step overflows)", config: { precision: "fp16", scaler: { type: "static", scale: 2 ** 40 }, model: { ...RUN_BASE.model, activation: "sigmoid" } }, lossTol: 0.02, overflows: true },
 ];

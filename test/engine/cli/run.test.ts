@@ -5,7 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseNotebook, serializeNotebook, type NbNotebook, type NbOutput } from "../../../engine/notebook/format.js";
@@ -202,4 +202,73 @@ test("run: Ctrl-C interrupts the running cell; the outputs so far are written; e
   assert.equal(out.ename, "Interrupted");
   assert.match(out.evalue, /training stopped after \d+ of 10000000 steps/);
   assert.equal(nb.cells[2].execution_count, null);
+});
+
+/** Runs `mplab run` and sends one SIGINT once `trigger` shows on stderr. */
+async function runAndInterrupt(file: string, trigger: RegExp): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, "run", file, "--backend", "cpu"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => {
+      const had = trigger.test(stderr);
+      stderr += d;
+      // a moment after the cell started, so that its loop is running
+      if (!had && trigger.test(stderr)) setTimeout(() => child.kill("SIGINT"), 500);
+    });
+    child.on("exit", (c) => resolve(c));
+  });
+  return { code, stderr };
+}
+
+const lastError = (nb: NbNotebook, i: number) => nb.cells[i].outputs!.at(-1) as Extract<NbOutput, { output_type: "error" }>;
+
+test("run: Ctrl-C stops a synchronous loop at the top of a cell; outputs so far written; exit 130", async () => {
+  const file = notebookFile("spin.mpnb", [["code", 'console.log("first")'], ["code", "while (true) {}"], ["code", 'console.log("never")']]);
+  const { code, stderr } = await runAndInterrupt(file, /cell 2 \(code cell/);
+  assert.equal(code, 130, stderr);
+  const nb = read(file);
+  assert.deepEqual(nb.cells[0].outputs, [{ output_type: "stream", name: "stdout", text: "first\n" }]);
+  assert.equal(lastError(nb, 1).ename, "Interrupted");
+  assert.match(lastError(nb, 1).evalue, /variables are kept/);
+  assert.equal(nb.cells[2].execution_count, null);
+});
+
+test("run: a loop after an await ignores Ctrl-C: the kernel is ended within seconds, the cell says so, outputs written", async () => {
+  const file = notebookFile("spin2.mpnb", [["code", 'console.log("first")'], ["code", 'console.log("so far"); await null; while (true) {}']]);
+  const { code, stderr } = await runAndInterrupt(file, /cell 2 \(code cell/);
+  assert.equal(code, 130, stderr);
+  const nb = read(file);
+  assert.deepEqual(nb.cells[1].outputs![0], { output_type: "stream", name: "stdout", text: "so far\n" });
+  assert.match(lastError(nb, 1).evalue, /did not stop within 4 s, so the kernel was restarted/);
+});
+
+test("run: process.exit, a crash, a never-settling promise and memory over the budget each name their cell; outputs written", () => {
+  const p = "console.log.constructor('return process')()";
+  const cases: [string, string, number, RegExp][] = [
+    ["exit.mpnb", `${p}.exit(0)`, 1, /cell 2: the kernel died: a cell called process.exit\(0\)/],
+    ["abort.mpnb", `${p}.abort()`, 1, /cell 2: the kernel died: it was ended by SIGABRT/],
+    ["never.mpnb", "await new Promise(() => {})", 1, /cell 2 failed: CellNeverFinishes: cell 2 can never finish/],
+    ["budget.mpnb", "await train({ model: mlp({ inputs: 8, hidden: [65535, 65535], outputs: 1 }), data: datasets.teacher({ inputs: 8, outputs: 1, samples: 8 }), steps: 1, batchSize: 8 })", 1, /cell 2 failed: MemoryBudgetError: .*memory budget of 2048 MiB/],
+  ];
+  for (const [name, source, exit, message] of cases) {
+    const file = notebookFile(name, [["code", 'console.log("first")'], ["code", source]]);
+    const r = mplab("run", file, "--backend", "cpu");
+    assert.equal(r.code, exit, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, message, name);
+    assert.doesNotMatch(r.stderr, /Native stack trace|<--- JS stacktrace/, `${name}: no crash dump`);
+    const nb = read(file);
+    assert.deepEqual(nb.cells[0].outputs, [{ output_type: "stream", name: "stdout", text: "first\n" }], name);
+    assert.equal(nb.cells[1].outputs!.at(-1)!.output_type, "error", name);
+  }
+});
+
+test("run: a symlinked notebook is written through to its target; the link stays a link", () => {
+  const target = notebookFile("target.mpnb", [["code", "6 * 7"]]);
+  const link = join(dir, "link.mpnb");
+  symlinkSync("target.mpnb", link);
+  const r = mplab("run", link, "--backend", "cpu", "-q");
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.deepEqual((read(target).cells[0].outputs![0] as { data: unknown }).data, { "text/plain": "42" });
 });

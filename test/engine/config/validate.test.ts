@@ -62,6 +62,21 @@ test("the committed JSON Schema is the one the zod schema gives", () => {
   assert.deepEqual(committed.required.sort(), ["batchSize", "data", "model", "steps"]);
 });
 
+test("every object of the JSON Schema refuses unknown keys (the editor flags typos)", () => {
+  const committed = JSON.parse(readFileSync("schemas/mplab.schema.json", "utf8"));
+  const objects: unknown[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== "object") return;
+    const o = v as Record<string, unknown>;
+    if (o.type === "object" && o.properties) objects.push(o);
+    Object.values(o).forEach(walk);
+  };
+  walk(committed);
+  assert.ok(objects.length >= 14, `found ${objects.length} objects`);
+  for (const o of objects) assert.equal((o as { additionalProperties?: unknown }).additionalProperties, false, JSON.stringify(Object.keys((o as { properties: object }).properties)));
+});
+
 test("datasets.fromArrays refuses non-finite values at once", () => {
   assert.throws(() => datasets.fromArrays([[1, 2]], [[Infinity]]), /data.ys\[0\]\[0\] is not a finite number/);
 });

@@ -86,6 +86,10 @@ test("round trip: importDeepSpeed(exportDeepSpeed(config)) gives back the deepsp
   assert.equal(importDeepSpeed({ fp16: { enabled: false } }).precision, "fp32");
 });
 
+test("mixed-fp8 is refused with what to do instead", () => {
+  assert.throws(() => exportDeepSpeed(cfg({ precision: "mixed-fp8" })), /precision "mixed-fp8" has no ds_config section/);
+});
+
 test("importDeepSpeed names the bad field", () => {
   assert.throws(() => importDeepSpeed({ fp16: { enabled: true, initial_scale_power: 1.5 } }), /fp16\.initial_scale_power must be an integer, got 1\.5/);
   assert.throws(() => importDeepSpeed({ fp16: { enabled: true, loss_scale_window: 0 } }), /fp16\.loss_scale_window must be a positive integer/);

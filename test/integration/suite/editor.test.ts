@@ -63,6 +63,18 @@ describe("Editor: hovers", () => {
 });
 
 describe("Editor: config Problems and quick fixes", () => {
+  it("a mistyped key is an error naming the nearest known key, in our Problems and in VS Code's JSON schema check", async () => {
+    const editor = await openConfig("typo.mplab.json");
+    const doc = editor.document;
+    const err = await waitFor("the unknown-key error", () => ours(doc.uri).find((d) => /"precison" \(did you mean precision\?\)/.test(d.message)));
+    assert.equal(err.severity, vscode.DiagnosticSeverity.Error);
+    // VS Code's JSON language service reads schemas/mplab.schema.json (additionalProperties: false)
+    const json = await waitFor("the JSON schema's diagnostic", () =>
+      vscode.languages.getDiagnostics(doc.uri).find((d) => d.source !== SOURCE && /precison/.test(doc.getText(d.range)) && /not allowed/i.test(d.message)),
+    );
+    assert.ok(json);
+  });
+
   it("warns on a dynamic initScale that is not a power of two; the quick fix writes 1024", async () => {
     const editor = await openConfig("editor.mplab.json");
     const doc = editor.document;
@@ -183,6 +195,8 @@ describe("Editor: commands", () => {
     assert.equal(ds.fp16.initial_scale_power, 16);
     assert.equal(ds.fp16.loss_scale_window, 2000);
     for (const k of ["hysteresis", "min_loss_scale"]) assert.ok(k in ds.fp16, `fp16.${k}`);
+    assert.equal(ds.fp16.min_loss_scale, 1, "DeepSpeed 0.19 refuses a floor of 0: the pytorch preset's none becomes 1");
+    assert.deepEqual(ds.zero_optimization, { stage: 0 });
   });
 
   it("Inspect Precision shows inspect()'s advice for the last run", async () => {

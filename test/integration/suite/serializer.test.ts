@@ -39,4 +39,22 @@ describe("serializer", () => {
     });
     assert.equal(decode(await vscode.workspace.fs.readFile(uri)), before);
   });
+
+  it("refuses a notebook that is not UTF-8 with the byte offset, and never rewrites it", async () => {
+    await api();
+    const uri = workspaceFile("latin1.mpnb");
+    const before = await vscode.workspace.fs.readFile(uri);
+    await assert.rejects(async () => vscode.workspace.openNotebookDocument(uri), (e: Error) => {
+      assert.match(e.message, /not valid UTF-8: byte \d+ \(0xe9\)/);
+      return true;
+    });
+    assert.deepEqual(await vscode.workspace.fs.readFile(uri), before);
+  });
+
+  it("accepts a UTF-8 byte order mark", async () => {
+    await api();
+    const doc = await vscode.workspace.openNotebookDocument(workspaceFile("bom.mpnb"));
+    assert.equal(doc.cellCount, 2);
+    assert.equal(doc.cellAt(0).document.getText(), "# Caf\u00e9 au lait");
+  });
 });

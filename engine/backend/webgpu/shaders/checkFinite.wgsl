@@ -7,9 +7,9 @@ struct Params { n: u32, tensorId: u32 }
 // binding 1: the step state (stepState.wgsl)
 @group(0) @binding(2) var<storage, read> x: array<u32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
-  let i = linear_id(g, nw, 64u);
+  let i = linear_id(g, nw);
   if (i >= u.n) { return; }
   if (!is_finite(decode(DT_X, x[word_of(DT_X, i)], i))) { record_first(u.tensorId); }
 }

@@ -140,11 +140,11 @@ fn main() {
       default: { updateJmp(overflow); }
     }
   }
-  let r = u.record * 8u;
-  log[r + 0u] = bitcast<u32>(st.loss);
-  log[r + 1u] = bitcast<u32>(st.scaleUsed);
-  log[r + 2u] = select(0u, 1u, overflow);
-  log[r + 3u] = atomicLoad(&st.firstNonFinite);
-  log[r + 4u] = bitcast<u32>(sqrt(st.normSq));
-  log[r + 5u] = select(0u, 1u, !wasHalted && st.halted != 0u);
+  let r = u.record * RECORD_WORDS;
+  log[r + REC_LOSS] = bitcast<u32>(st.loss);
+  log[r + REC_SCALE] = bitcast<u32>(st.scaleUsed);
+  log[r + REC_OVERFLOW] = select(0u, 1u, overflow);
+  log[r + REC_FIRST_NON_FINITE] = atomicLoad(&st.firstNonFinite);
+  log[r + REC_GRAD_NORM] = bitcast<u32>(sqrt(st.normSq));
+  log[r + REC_SCALER_ERROR] = select(0u, 1u, !wasHalted && st.halted != 0u);
 }

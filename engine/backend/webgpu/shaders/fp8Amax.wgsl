@@ -8,7 +8,7 @@ struct Params { n: u32, threads: u32 }
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> acc: array<atomic<u32>>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let t = g.x;
   if (t >= u.threads) { return; }

@@ -25,10 +25,10 @@ fn overflows(y: f32) -> bool {
   return !is_finite(y) || c == fp8_fmt(FMT).overflowBits;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let group = select(4u, 32u, SCALING == 2u);
-  let start = linear_id(g, nw, 64u) * group;
+  let start = linear_id(g, nw) * group;
   if (start >= u.n) { return; }
   let end = min(u.n, start + group);
   let amax = atomicLoad(&acc[0]);

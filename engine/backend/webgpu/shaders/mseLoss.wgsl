@@ -27,7 +27,7 @@ fn value(i: u32) -> f32 {
   return v;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let t = g.x;
   if (t >= u.threads) { return; }

@@ -86,8 +86,3 @@ fn encode16(dt: u32, x: f32) -> u32 {
 fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
-
-// Linear invocation index of a 1-D problem dispatched on a 2-D grid (> 65535 workgroups).
-fn linear_id(g: vec3<u32>, nw: vec3<u32>, wg: u32) -> u32 {
-  return g.x + g.y * nw.x * wg;
-}

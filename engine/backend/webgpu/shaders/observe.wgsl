@@ -4,24 +4,11 @@
 // floor(log2|x|). Each invocation counts a strided share in registers, then adds its
 // counts with atomics: no barriers. Counters are 64-bit (lo, hi word pairs: a run can
 // observe more than 2^32 values). |x| of finite floats orders like its bit pattern, so
-// min/max are atomicMin/atomicMax on bits. Layout: SLOT_* in statsLayout.ts.
+// min/max are atomicMin/atomicMax on bits. The slot layout (C_*, W_*, SLOT_WORDS)
+// comes from the generated layout prelude (layout.ts).
 override DT_X: u32;
 override DT_BEFORE: u32 = 0u;
 override HAS_BEFORE: bool;
-
-const C_COUNT: u32 = 0u;
-const C_ZERO: u32 = 1u;
-const C_SUBNORMAL: u32 = 2u;
-const C_UNDERFLOW: u32 = 3u;
-const C_OVERFLOW: u32 = 4u;
-const C_NAN: u32 = 5u;
-const C_INF: u32 = 6u;
-const W_MIN: u32 = 16u;
-const W_MAX: u32 = 17u;
-const W_HIST: u32 = 18u;
-const HIST_MIN_EXP: i32 = -40;
-const HIST_BINS: u32 = 65u;
-const SLOT_WORDS: u32 = 148u;
 
 struct Params { n: u32, threads: u32, slot: u32, subnormalBits: u32 }
 @group(0) @binding(0) var<uniform> u: Params;
@@ -43,14 +30,14 @@ fn exponent(bits: u32) -> i32 {
   return e - 127;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let t = g.x;
   if (t >= u.threads) { return; }
   var zero = 0u; var sub = 0u; var under = 0u; var over = 0u; var nan = 0u; var inf = 0u;
   var minBits = 0x7f800000u;
   var maxBits = 0u;
-  var hist: array<u32, 65>;
+  var hist: array<u32, HIST_BINS>;
   for (var i = t; i < u.n; i += u.threads) {
     let bits = bitcast<u32>(decode(DT_X, x[word_of(DT_X, i)], i)) & 0x7fffffffu;
     var b = 0.0;
@@ -72,13 +59,13 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>) {
     let bin = clamp(exponent(bits) - HIST_MIN_EXP, 0, i32(HIST_BINS) - 1);
     hist[bin]++;
   }
-  if (t == 0u) { add64(C_COUNT * 2u, u.n); }
-  add64(C_ZERO * 2u, zero);
-  add64(C_SUBNORMAL * 2u, sub);
-  add64(C_UNDERFLOW * 2u, under);
-  add64(C_OVERFLOW * 2u, over);
-  add64(C_NAN * 2u, nan);
-  add64(C_INF * 2u, inf);
+  if (t == 0u) { add64(C_COUNT, u.n); }
+  add64(C_ZERO, zero);
+  add64(C_SUBNORMAL, sub);
+  add64(C_UNDERFLOW, under);
+  add64(C_OVERFLOW, over);
+  add64(C_NAN, nan);
+  add64(C_INF, inf);
   if (maxBits != 0u) {
     atomicMin(&stats[u.slot * SLOT_WORDS + W_MIN], minBits);
     atomicMax(&stats[u.slot * SLOT_WORDS + W_MAX], maxBits);

@@ -14,7 +14,7 @@ struct Params { n: u32, threads: u32, tensorId: u32 }
 @group(0) @binding(3) var<storage, read_write> g32: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partials: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>) {
   let t = g.x;
   if (t >= u.threads) { return; }

@@ -9,7 +9,7 @@ import { createWasmBackend } from "../../../../engine/backend/wasm/wasmBackend.j
 import { roundTo } from "../../../../engine/numerics/dtype.js";
 import { cpu, uniform } from "../backends.js";
 
-const wasm = await createWasmBackend();
+const wasm = await createWasmBackend(undefined, { threads: 1 });
 
 async function layer(b: Backend, B: number, I: number, O: number, dt: DType) {
   const mk = (shape: number[], t: DType, data?: Float32Array): Tensor => b.tensor(shape, t, data);
@@ -45,3 +45,19 @@ for (const [B, I, O] of [[37, 21, 11], [600, 19, 13], [2050, 64, 16], [7, 300, 9
     });
   }
 }
+
+test("wasm on 2 threads (a worker takes the bottom rows of each large GEMM) gives the 1-thread results bit for bit", async () => {
+  await import("../../../../engine/backend/wasm/nodeWorkers.js");
+  const two = await createWasmBackend(undefined, { threads: 2 });
+  try {
+    assert.match(two.info.adapter, /2 threads$/);
+    for (const [B, I, O] of [[256, 64, 256], [2050, 64, 16], [37, 300, 11]]) {
+      const one = await layer(wasm, B, I, O, "f16"), both = await layer(two, B, I, O, "f16");
+      for (const key of Object.keys(one)) {
+        for (let i = 0; i < one[key].length; i++) if (!Object.is(one[key][i], both[key][i])) assert.fail(`B=${B} I=${I} O=${O} ${key}[${i}]: ${both[key][i]} on 2 threads, ${one[key][i]} on 1`);
+      }
+    }
+  } finally {
+    two.destroy();
+  }
+});
