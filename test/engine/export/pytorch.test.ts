@@ -96,8 +96,8 @@ test("the script carries the run's settings: autocast dtype, scaler, optimizer, 
   assert.match(f16, /torch\.amp\.GradScaler: fp32 scale, growth only if finite/);
 });
 
-test("mixed-fp8 is refused with what to do instead", () => {
-  assert.throws(() => exportPyTorch(cfg({ precision: "mixed-fp8" })), /precision "mixed-fp8" has no PyTorch script/);
+test("mixed-fp8 is refused by the generic exporter, which points to exportPyTorchFp8", () => {
+  assert.throws(() => exportPyTorch(cfg({ precision: "mixed-fp8" })), /a mixed-fp8 run is exported by exportPyTorchFp8/);
 });
 
 const hasNumpy = python(["-c", "import numpy"]).status === 0;
