@@ -117,11 +117,22 @@ export const shadowReportSchema = z.object({
 });
 export type ShadowReport = z.infer<typeof shadowReportSchema>;
 
+/**
+ * A run's config as RunResult keeps it: inline `arrays` data is summarised (no rows, their
+ * count in `samples`: run.ts's summariseData), which the input schema would refuse.
+ */
+export const runConfigSchema = trainConfigSchema.extend({
+  data: z.union([
+    z.object({ type: z.literal("arrays"), xs: z.array(z.array(anyNumber)).max(0), ys: z.array(z.array(anyNumber)).max(0), samples: int }),
+    trainConfigSchema.shape.data,
+  ]),
+});
+
 export const runResultSchema = z.object({
   kind: z.literal("mplab.run"),
   version: z.literal(1),
   name: z.string().optional(),
-  config: trainConfigSchema,
+  config: runConfigSchema,
   backend: backendInfoSchema,
   precision: precisionSchema,
   status: z.enum(["completed", "cancelled", "error"]),

@@ -85,6 +85,6 @@ test("exportPyTorchFp8 refuses what it cannot reproduce, naming why", async () =
 test("the other exporters send a mixed-fp8 run here instead of writing a wrong script", async () => {
   const { exportPyTorch } = await import("../../../engine/export/pytorch.js");
   const { exportDeepSpeed } = await import("../../../engine/export/deepspeed.js");
-  assert.throws(() => exportPyTorch(base as TrainConfigInput), /exportPyTorchFp8/);
-  assert.throws(() => exportDeepSpeed(base as TrainConfigInput), /no fp8 policy/);
+  assert.throws(() => exportPyTorch(base as TrainConfigInput), /mixed-fp8/);
+  assert.throws(() => exportDeepSpeed(base as TrainConfigInput), /mixed-fp8/);
 });

@@ -142,3 +142,15 @@ test("bad fp8 recipes are refused before any work, naming the field", async () =
   await assert.rejects(train({ ...base, fp8: { histroy: 3 } }), /fp8/);
   await assert.rejects(train({ ...base, precision: "mixed-bf16", fp8: {} }), /fp8 is used only with precision "mixed-fp8"/);
 });
+
+test("a run on large inline arrays data (its rows summarised away) passes the RunResult schema, and a bad one does not", async () => {
+  const { runResultSchema } = await import("../../../engine/train/runResult.js");
+  // more values than a RunResult keeps inline (run.ts's KEPT_INLINE_VALUES): summarised
+  const xs = Array.from({ length: 5000 }, (_, i) => [i % 7, 1, 2, 3]), ys = xs.map((r) => [r[0], 0]);
+  const r = await train({ ...base, data: { type: "arrays", xs, ys }, batchSize: 8, steps: 2 }, { backend: "cpu" });
+  assert.deepEqual(r.config.data, { type: "arrays", xs: [], ys: [], samples: 5000 });
+  const parsed = runResultSchema.safeParse(r);
+  assert.ok(parsed.success, parsed.success ? "" : parsed.error.message);
+  assert.ok(parsed.data!.fp8, "the fp8 part is kept");
+  assert.equal(runResultSchema.safeParse({ ...r, config: { ...r.config, data: { type: "arrays", xs: [], ys: [] } } }).success, false);
+});
