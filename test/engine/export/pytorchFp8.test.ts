@@ -16,10 +16,12 @@ import { test } from "node:test";
 import { exportPyTorchFp8 as exportTyped } from "../../../engine/export/pytorchFp8.js";
 import type { TrainConfigInput } from "../../../engine/config/schema.js";
 import { train } from "../../../engine/train/run.js";
+import { peerPythonPath } from "../../helpers/pythonPeers.js";
 
 /** configs here are plain JSON, as a *.mplab.json file holds them */
 const exportPyTorchFp8 = (c: object) => exportTyped(c as TrainConfigInput);
-const TORCH = process.env.MPLAB_TORCH_PYTHON ?? "/root/.cache/mplab-venv/bin/python";
+// the venv of scripts/setup-python-peers.sh (what .ci/run makes), unless told otherwise
+const TORCH = process.env.MPLAB_TORCH_PYTHON ?? peerPythonPath();
 const hasTorch = existsSync(TORCH) && spawnSync(TORCH, ["-c", "import torch; torch.float8_e4m3fn"], { encoding: "utf8" }).status === 0;
 const skipTorch = hasTorch ? undefined : `no python with torch (float8 dtypes) at ${TORCH}: set MPLAB_TORCH_PYTHON`;
 const dir = mkdtempSync(join(tmpdir(), "mplab-fp8-export-"));
