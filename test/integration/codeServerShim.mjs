@@ -21,6 +21,6 @@ const code = await runInCodeServer({
   extensionTestsPath: resolve(extensionTestsPath),
   workspace: resolve(workspace),
   trustWorkspace: process.env.MPLAB_TRUST_WORKSPACE !== "0",
-  timeoutMs: Number(process.env.MPLAB_TEST_TIMEOUT_MS ?? 300_000),
+  timeoutMs: Number(process.env.MPLAB_TEST_TIMEOUT_MS ?? 900_000), // the trusted suite is several minutes on a loaded 2-core machine
 });
 process.exit(code);
