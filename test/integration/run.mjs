@@ -12,6 +12,7 @@
 // Prints a last line "N passed, N failed".
 import { runTests } from "@vscode/test-electron";
 import { build } from "esbuild";
+import { watPlugin } from "../../scripts/wat.mjs";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +57,7 @@ await build({
   // mocha's parallel mode (unused here) resolves worker files at run time
   logOverride: { "require-resolve-not-external": "silent" },
   loader: { ".wgsl": "text" },
+  plugins: [watPlugin], // the wasm backend's kernels (engine/backend/wasm/*.wat)
 });
 
 const launches = [
