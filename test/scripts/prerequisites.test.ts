@@ -5,11 +5,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
 
 const script = pathToFileURL(resolve("scripts/prerequisites.mjs")).href;
-const probe = `import(${JSON.stringify(script)}).then((m) => { const ok = m.ensurePrerequisites(); console.log("ready=" + ok); process.exit(ok ? 0 : 1); })`;
+// the user "nobody" may not read the checkout (a clone under a 0700 temp folder, as CI
+// makes): it loads a copy from a folder of its own (the script imports only node: modules)
+function readableCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mplab-prereq-"));
+  chmodSync(dir, 0o755);
+  const file = join(dir, "prerequisites.mjs");
+  copyFileSync(resolve("scripts/prerequisites.mjs"), file);
+  chmodSync(file, 0o644);
+  return pathToFileURL(file).href;
+}
+const probe = (url: string) => `import(${JSON.stringify(url)}).then((m) => { const ok = m.ensurePrerequisites(); console.log("ready=" + ok); process.exit(ok ? 0 : 1); })`;
 const dpkg = spawnSync("dpkg-query", ["--version"]).status === 0;
 const asNobody = process.getuid?.() === 0 && spawnSync("runuser", ["--help"]).status === 0;
 
@@ -19,7 +31,7 @@ test("the installed packages are found: nothing to do", { skip: !dpkg && "not a 
 });
 
 test("a user without root or sudo is told the one command to run, and npm test stops", { skip: !(dpkg && asNobody) && "needs dpkg, root and runuser" }, () => {
-  const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "-e", probe], {
+  const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "-e", probe(readableCopy())], {
     cwd: "/tmp",
     encoding: "utf8",
     env: { ...process.env, MPLAB_DEBIAN_PACKAGES: "chromium mplab-no-such-package" },
