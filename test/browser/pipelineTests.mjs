@@ -13,7 +13,7 @@ import { checkChartsDrawn, checkRunView, OUT, SHOTS, test } from "./harness.mjs"
 
 const DIR = join(OUT, "pipeline");
 const MIME = { run: "application/vnd.mplab.run+json", live: "application/vnd.mplab.live+json", report: "application/vnd.mplab.report+json", comparison: "application/vnd.mplab.compare+json", sweep: "application/vnd.mplab.sweep+json" };
-const CELL = { a: 1, b: 2, report: 3, comparison: 4, sweep: 5, masterWeights: 6, bf16: 7 };
+const CELL = { a: 1, b: 2, report: 3, comparison: 4, sweep: 5, masterWeights: 6, bf16: 7, fp8Run: 8, fp8Report: 9 };
 // the codec's tag, decoded here on its own (not with the engine's code)
 const revive = (_k, v) => (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "$nonFinite" in v ? Number(v.$nonFinite) : v);
 const read = (f) => JSON.parse(readFileSync(join(DIR, f), "utf8"));
@@ -144,6 +144,30 @@ export async function pipelineTests(context, server) {
       }
     });
 
+    await test(`pipeline (${saved}): a mixed-fp8 run draws its fp8 scales, one chart per role and one row per tensor; its report names what hurts`, async () => {
+      const e = expected.fp8Run;
+      assert.ok(e.fp8 && e.fp8.tensors.length === 9, "the engine reports 3 fp8 tensors a layer");
+      await render(item(CELL.fp8Run, MIME.run), MIME.run);
+      const v = await page.evaluate(() => {
+        const root = document.querySelector("#p [data-fp8]");
+        return root && {
+          rows: [...root.querySelectorAll("tr[data-fp8-tensor]")].map((tr) => ({ id: tr.dataset.fp8Tensor, cells: [...tr.children].map((c) => c.textContent) })),
+          charts: [...root.querySelectorAll("[data-chart]")].map((c) => ({ id: c.dataset.chart, points: Number(c.dataset.points ?? 0), label: c.getAttribute("aria-label") })),
+        };
+      });
+      assert.ok(v, "the run view has an fp8 section");
+      assert.deepEqual(v.rows.map((r) => r.id), e.fp8.tensors.map((t) => `${t.layer}:${t.role}`));
+      for (const [i, t] of e.fp8.tensors.entries()) assert.equal(v.rows[i].cells[2], t.format.toUpperCase());
+      assert.deepEqual(v.charts.map((c) => c.id), ["fp8-weights", "fp8-inputs", "fp8-grads"]);
+      for (const c of v.charts) assert.ok(c.points > 0 && /layer 1/.test(c.label), `${c.id}: ${c.points} points, ${c.label}`);
+      if (source === "vscode") await page.screenshot({ path: join(SHOTS, "pipeline-fp8-run.png"), fullPage: true });
+      const f = expected.fp8Report.fp8;
+      await render(item(CELL.fp8Report, MIME.report), MIME.report);
+      const worst = await page.evaluate(() => document.querySelector("#p [data-fp8-report] [data-fp8-worst]")?.dataset.fp8Worst ?? null);
+      assert.equal(worst, f.worst ?? "");
+      if (source === "vscode") await page.screenshot({ path: join(SHOTS, "pipeline-fp8-report.png"), fullPage: true });
+    });
+
     await test(`pipeline (${saved}): compare(a, b) overlays both runs with a legend and the differences against fp32`, async () => {
       const c = expected.comparison;
       await render(item(CELL.comparison, MIME.comparison), MIME.comparison);
@@ -229,6 +253,7 @@ export async function pipelineTests(context, server) {
       [MIME.comparison, text(CELL.comparison, MIME.comparison), (o) => delete o.runs[1].series.scales, /comparison: runs\.1\.series\.scales: /],
       [MIME.sweep, text(CELL.sweep, MIME.sweep), (o) => ((o.ranking = o.ranked), delete o.ranked), /sweep result: ranked: /],
       [MIME.sweep, text(CELL.sweep, MIME.sweep), (o) => delete o.ranked[0].label, /sweep result: ranked\.0\.label: /],
+      [MIME.run, text(CELL.fp8Run, MIME.run), (o) => delete o.fp8.tensors[0].scales, /run result: fp8\.tensors\.0\.scales: /],
       [MIME.live, read("live.json")[3], (o) => ((o.overflows = o.overflowSteps), delete o.overflowSteps), /live run: overflowSteps: /],
     ];
     for (const [mime, t, mutate, want] of cases) {

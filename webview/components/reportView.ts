@@ -5,6 +5,7 @@
 // in a narrow editor rather than cutting a column off.
 import type { PrecisionReport, ScaleWindow, TensorReport } from "../../engine/inspect/report.js";
 import { h } from "./dom.js";
+import { renderFp8Report } from "./fp8View.js";
 import { formatNumber, formatScale, formatShare, ROLE_LABEL } from "./format.js";
 import { section } from "./runView.js";
 import { ensureStyles } from "./styles.js";
@@ -57,6 +58,7 @@ export function renderReport(parent: HTMLElement, r: PrecisionReport): { element
         ])
       : null,
     section("Findings", h("ul", { class: "mpl-findings" }, r.findings.map((f) => h("li", { text: f })))),
+    r.fp8 ? renderFp8Report(r.fp8) : null,
     section("Precision by tensor", renderTensorTable(r)),
   ]);
   parent.appendChild(el);

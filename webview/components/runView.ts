@@ -1,11 +1,13 @@
 // A run, drawn: the summary line, the three time-series charts, the first
-// non-finite value, the precision table, the exponent histograms, the memory ledger
+// non-finite value, the precision table, the exponent histograms, the fp8 scales of a
+// mixed-fp8 run, the memory ledger
 // and the numbers as a table. The same view is fed live by RunProgress events
 // (charts and a progress line) and then completed by the final RunResult.
 import type { LayerStats, RunProgress, RunResult } from "../../engine/train/runResult.js";
 import { TENSOR_ROLES } from "../../engine/train/runResult.js";
 import { h } from "./dom.js";
 import { formatNumber, formatScale, num, ROLE_LABEL } from "./format.js";
+import { renderFp8Run } from "./fp8View.js";
 import { renderHistogram } from "./histogram.js";
 import { renderMemoryBars } from "./memoryBars.js";
 import { renderNonFinite } from "./nonFinite.js";
@@ -36,6 +38,7 @@ export class RunView {
   private readonly sub: HTMLElement;
   private readonly charts: ReturnType<typeof createRunCharts>;
   private readonly details: HTMLElement;
+  private fp8: { destroy(): void } | null = null;
   // live series
   private losses: number[] = [];
   private scales: number[] = [];
@@ -119,6 +122,12 @@ export class RunView {
       parts.push(section("Precision by layer", renderPrecisionTable(r.layers)));
       parts.push(section("Exponent histograms (fp16 range marked)", renderHistograms(r.layers, observedScale(r))));
     }
+    this.fp8?.destroy();
+    this.fp8 = null;
+    if (r.fp8) {
+      const fp8 = (this.fp8 = renderFp8Run(r.fp8));
+      parts.push(fp8.element);
+    }
     if (r.memory) parts.push(section("Memory", renderMemoryBars(r.memory)));
     parts.push(renderNumbersTable({ losses, scales, gradNorms, overflowSteps: r.overflowSteps }));
     this.details.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
@@ -127,6 +136,7 @@ export class RunView {
   destroy(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     Object.values(this.charts).forEach((c) => c.destroy());
+    this.fp8?.destroy();
     this.element.remove();
   }
 }
