@@ -43,7 +43,7 @@ function summarize(v: Record<string, unknown>): string {
     }
     case "mplab.live": {
       const l = v as { name: string; step: number; totalSteps: number; losses: number[]; overflowSteps: number[] };
-      return `training ${l.name}: step ${l.step}/${l.totalSteps}, loss ${fmt(l.losses[l.losses.length - 1])}, ${l.overflowSteps.length} overflow steps skipped`;
+      return `${l.name}: step ${l.step}/${l.totalSteps}, loss ${fmt(l.losses[l.losses.length - 1])}, ${l.overflowSteps.length} overflow steps skipped`;
     }
     case "mplab.report": {
       const r = v as { name?: string; precision: string; findings: string[] };

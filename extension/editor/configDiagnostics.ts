@@ -3,7 +3,8 @@
 // overflows fp16 with the last run's largest gradient, fp16 without a scaler on a run
 // that underflowed), each with its quick fix kept for ConfigQuickFix.
 // Validation errors are left to the JSON Schema (contributes.jsonValidation), which
-// reports them on the same fields; Run Training repeats them before it runs.
+// reports them on the same fields, except a mistyped key, which ours names with the
+// nearest known one; Run Training repeats them before it runs.
 import * as vscode from "vscode";
 import { configDiagnostics, type ConfigFix } from "../../engine/host.js";
 import { locateJsonPath } from "../../engine/host.js";
@@ -11,6 +12,8 @@ import { configInput, isConfigUri } from "../commands/configSource.js";
 import type { LastRuns } from "./lastRuns.js";
 
 export const DIAGNOSTIC_SOURCE = "Mixed Precision";
+/** configDiagnostics' message for a key the schema does not know; group 1 is the key */
+const UNKNOWN_KEY = /unknown key "([^"]+)" \(did you mean /;
 
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("mplab.config");
@@ -44,7 +47,9 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const text = doc.getText();
     let found: ReturnType<typeof configDiagnostics>;
     try {
-      found = configDiagnostics(configInput(text), this.lastRuns.forConfig(doc.uri)).filter((d) => d.severity !== "error");
+      // errors are the JSON Schema's, except an unknown key: the schema only says "not
+      // allowed", ours names the nearest known key
+      found = configDiagnostics(configInput(text), this.lastRuns.forConfig(doc.uri)).filter((d) => d.severity !== "error" || UNKNOWN_KEY.test(d.message));
     } catch {
       // not JSON (mid-edit): the JSON language service reports that; keep nothing stale
       this.clear(doc.uri);
@@ -52,12 +57,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
     }
     const shown: { diagnostic: vscode.Diagnostic; fix: ConfigFix }[] = [];
     const diagnostics = found.map((d) => {
-      const at = locateJsonPath(text, d.path);
-      const diagnostic = new vscode.Diagnostic(
-        new vscode.Range(doc.positionAt(at.start), doc.positionAt(at.end)),
-        d.message,
-        d.severity === "warning" ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
-      );
+      const key = UNKNOWN_KEY.exec(d.message)?.[1];
+      const at = locateJsonPath(text, key === undefined ? d.path : [...d.path, key]);
+      const severity = d.severity === "error" ? vscode.DiagnosticSeverity.Error : d.severity === "warning" ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(doc.positionAt(at.start), doc.positionAt(at.end)), d.message, severity);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       if (d.fix) shown.push({ diagnostic, fix: d.fix });
       return diagnostic;

@@ -26,7 +26,7 @@ describe("Run Training", () => {
     const out = (await vscode.commands.executeCommand("mplab.runTraining", workspaceFile("bad.mplab.json"))) as RunTrainingOutcome;
     assert.equal(out.ok, false);
     assert.ok(!out.ok);
-    assert.match(out.error, /bad\.mplab\.json is not a valid training config: steps must be a positive integer/);
+    assert.match(out.error, /bad\.mplab\.json is not a valid training config: steps must be an integer from 1 to 10000000, got 0/);
     assert.equal(engine.lastResult, before, "nothing ran");
   });
 });
