@@ -6,7 +6,7 @@
 // Then visual.mjs, a black-box look at the workbench driven through its UI, on the
 // packaged .vsix (built here with vsce, installed as a user installs it): the starter
 // notebook, the engine dashboard, and a notebook with train, inspect, compare and sweep
-// cells plus the four examples, every output drawn (MPLAB_TEST_ONLY=visual runs it alone;
+// cells plus the five examples, every output drawn (MPLAB_TEST_ONLY=visual runs it alone;
 // MPLAB_TEST_VISUAL=0 leaves it out). Its palette commands wait on the palette's own
 // answer instead of retrying blind (the cause of its one failure when it was opt-in).
 // Prints a last line "N passed, N failed".

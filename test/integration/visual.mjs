@@ -3,7 +3,7 @@
 // Run All", our notebook renderer must draw the run summary and a non-blank chart inside
 // the notebook's output webview, and "Mixed Precision: Show Engine" must show the backend
 // and that run on the dashboard. Then a notebook with train, inspect, compare and sweep
-// cells and the four example notebooks are opened and run: the text inside the output
+// cells and the five example notebooks are opened and run: the text inside the output
 // webviews must hold one drawn view per output the saved notebook has, and no "could not
 // draw". Screenshots go to test-output/visual-*.png.
 // The extension is the packaged .vsix when MPLAB_TEST_VSIX names one (unpacked: its
@@ -24,7 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const outDir = join(root, "test-output");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const TIMEOUT_MS = Number(process.env.MPLAB_VISUAL_TIMEOUT_MS ?? 840_000);
-const EXAMPLES = ["01-walkthrough.mpnb", "02-underflow.mpnb", "03-scaler-presets.mpnb", "04-master-weights.mpnb"];
+const EXAMPLES = ["01-walkthrough.mpnb", "02-underflow.mpnb", "03-scaler-presets.mpnb", "04-master-weights.mpnb", "05-fp8.mpnb"];
 const INSPECTION_CELLS = [
   'base = { model: mlp({ inputs: 8, hidden: [16, 16], outputs: 1, seed: 1 }), data: datasets.teacher({ inputs: 8, outputs: 1, samples: 512, seed: 2 }), steps: 100, batchSize: 32 }\n"ok"',
   'a = await train({ ...base, name: "a", precision: "fp32" })',
@@ -404,13 +404,13 @@ async function main() {
     const dashText = dash ? await dash.locator("body").innerText() : "";
     check("the dashboard shows the backend", dash !== null && /Engine\s*(cpu|webgpu|wasm)/i.test(dashText.replace(/\n/g, " ")), dashText.split("\n").slice(0, 2).join(" | "));
     check("the dashboard lists the notebook run as completed", /completed/i.test(dashText) && /100/.test(dashText), dashText.split("\n").filter((l) => /completed/i.test(l)).join(" | ") || "no completed run");
-    // the inspections notebook and the four examples: every output drawn
+    // the inspections notebook and the five examples: every output drawn
     const views = await runNotebook(page, workspace, "inspections.mpnb", 180_000);
     if (views) {
       const text = views.map((v) => v.text).join(" | ");
       check("inspections.mpnb: the report, comparison and sweep say what they found", /Recommended scaler: dynamicScaler/.test(text) && /Comparing a vs b/.test(text) && /Recommended: mixed-fp16/.test(text), text.slice(0, 300));
     }
-    for (const f of EXAMPLES) await runNotebook(page, workspace, f, 150_000);
+    for (const f of EXAMPLES) await runNotebook(page, workspace, f, 300_000);
     check("no Content Security Policy violations", csp.length === 0, [...new Set(csp)].slice(0, 3).join(" / "));
     check("no renderer errors in the console", errors.length === 0, errors.slice(0, 3).join(" / "));
   } catch (e) {
