@@ -122,19 +122,34 @@ test("mixed-bf16: losses within 1e-5", async () => {
   assertSameRun(runScript(c).trace, await ours(c), 1e-5, "bf16");
 });
 
-test("torchrun, 2 ranks, fp32 Adam: the global loss within 1e-5", async () => {
+// torch 2.13's gloo sometimes aborts a rank at teardown on a loaded machine ("terminate called
+// without an active exception", SIGABRT) after the run and its trace are complete (about 1 run
+// in 25 here with two CPU hogs; the script's barrier before destroy_process_group made it
+// rarer, not gone). That one known abort gets a second run, said in the test's output; any
+// other failure, or the abort twice, fails.
+function runTorchrun(t: { diagnostic(s: string): void }, c: TrainConfigInput) {
+  let r = runScript(c, 2);
+  if (r.code !== 0 && /terminate called without an active exception/.test(r.stderr)) {
+    t.diagnostic("a rank aborted in gloo's teardown (torch's, after the trace was written): ran again");
+    r = runScript(c, 2);
+  }
+  // the ranks' own errors (a C++ abort's one line) come before torchrun's summary: both in the message
+  const said = r.stderr.split("\n").filter((l) => /error|terminate|what\(\)/i.test(l) && !/^\s+File /.test(l)).slice(0, 20).join("\n");
+  assert.equal(r.code, 0, `${said}\n...\n${r.stderr.slice(-1500)}`);
+  return r;
+}
+
+test("torchrun, 2 ranks, fp32 Adam: the global loss within 1e-5", async (t) => {
   const c: TrainConfigInput = { ...base, precision: "fp32", optimizer: { type: "adam", lr: 1e-2 }, accumulationSteps: 2 };
-  const r = runScript(c, 2);
-  assert.equal(r.code, 0, r.stderr.slice(-2000));
-  assertSameRun(r.trace, await ours(c), 1e-5, "torchrun fp32");
+  assertSameRun(runTorchrun(t, c).trace, await ours(c), 1e-5, "torchrun fp32");
 });
 
-test("torchrun, 2 ranks, mixed-fp16 deepspeed zeroStage 1: the one-process skipped steps and scales", async () => {
+test("torchrun, 2 ranks, mixed-fp16 deepspeed zeroStage 1: the one-process skipped steps and scales", async (t) => {
   const c: TrainConfigInput = { ...base, precision: "mixed-fp16", scaler: { type: "dynamic", preset: "deepspeed", zeroStage: 1, ...overflowing }, optimizer: { type: "adam", lr: 1e-2 } };
   const run = await ours(c);
   assert.ok(run.skippedSteps > 2);
   // each rank rounds its part of a weight gradient to fp16 before the sum: losses agree to ~1e-4
-  assertSameRun(runScript(c, 2).trace, run, 2e-3, "torchrun fp16");
+  assertSameRun(runTorchrun(t, c).trace, run, 2e-3, "torchrun fp16");
 });
 
 test("a finished run with inline data: the script embeds the data and --check compares with the run", async () => {
