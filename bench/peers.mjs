@@ -1,9 +1,11 @@
 // The bench's peers: TF.js (its matmul NN and NT, and the reference MLP step) and PyTorch
 // on the CPU (bench/torch_peer.py in a persistent process, so its runs interleave with
-// ours). Which python: $MPLAB_TORCH_PYTHON, else the project venv
-// (/root/.cache/mplab-venv), else python3; the first that imports torch.
+// ours). Which python: $MPLAB_TORCH_PYTHON, else $MPLAB_PYTHON, else the venv that
+// scripts/setup-python-peers.sh makes (${MPLAB_CACHE:-~/.cache/mplab}/venv), else python3;
+// the first that imports torch.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -52,13 +54,13 @@ export function tfMlp(tf, widths = [64, 256, 256, 16], batch = 256) {
 
 function findTorchPython() {
   const tried = [];
-  for (const py of [process.env.MPLAB_TORCH_PYTHON, "/root/.cache/mplab-venv/bin/python", "python3"].filter(Boolean)) {
+  for (const py of [process.env.MPLAB_TORCH_PYTHON, process.env.MPLAB_PYTHON, join(process.env.MPLAB_CACHE ?? join(homedir(), ".cache", "mplab"), "venv", "bin", "python"), "python3"].filter(Boolean)) {
     if (py.includes("/") && !existsSync(py)) { tried.push(`${py} (missing)`); continue; }
     const r = spawnSync(py, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8", timeout: 60000 });
     if (r.status === 0) return { python: py, version: r.stdout.trim() };
     tried.push(`${py} (no torch)`);
   }
-  return { missing: `no python with torch: tried ${tried.join(", ")}; set MPLAB_TORCH_PYTHON` };
+  return { missing: `no python with torch: tried ${tried.join(", ")}; run scripts/setup-python-peers.sh or set MPLAB_TORCH_PYTHON` };
 }
 
 /** A PyTorch process answering {precision, threads, steps, batch?, widths?} with steps/s; or why there is none. */
