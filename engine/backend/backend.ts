@@ -112,6 +112,9 @@ export const HIST_MIN_EXP = -40;
 export const HIST_MAX_EXP = 24;
 export const HIST_BINS = HIST_MAX_EXP - HIST_MIN_EXP + 1;
 
+/** An activation written beside a product's output (Backend.linearForward's `activated`). */
+export interface Activated { act: Activation; out: Tensor }
+
 export interface SgdParams { lr: number; momentum: number; weightDecay: number }
 export interface AdamParams { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
 
@@ -154,8 +157,12 @@ export interface Backend {
   /**
    * out[B,O] = x[B,I] · w[O,I]^T + b[O], rounded to out.dtype.
    * out32 (optional, f32, [B,O]): the same sums, rounded to f32 only.
+   * activated (optional): also activated.out = act(out), the values
+   * activationForward(activated.out, out, activated.act) gives after this op; a backend
+   * may fuse it into the product's store (wasm does for ReLU, so its worker thread's
+   * rows of the next layer's input stay in that thread's cache).
    */
-  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor): void;
+  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor, activated?: Activated): void;
   /**
    * dx[B,I] = dout[B,O] · w[O,I]      (skipped when dx is null: the first layer)
    * dw[O,I] = dout^T[O,B] · x[B,I]

@@ -134,8 +134,9 @@ export class Net {
       this.fp8.cast(l, "weights", L.w, L.wMaster!);
       this.fp8.cast(l, "inputs", L.fp8.x, this.input(l));
     }
-    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b, f32?.[l].z);
-    if (L.a !== L.z) be.activationForward(L.a, L.z, L.shape.activation);
+    // a = act(z) in the same op (a backend may fuse it into the product's store)
+    const activated = L.a !== L.z ? { act: L.shape.activation, out: L.a } : undefined;
+    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b, f32?.[l].z, activated);
   }
 
   // backward from da of the last layer (the loss seed):

@@ -89,8 +89,8 @@ export function createCpuBackend(note?: string): Backend {
       }
     },
 
-    // out[B,O] = x[B,I] · w[O,I]^T + b[O]   (out32: the same sums in f32)
-    linearForward(out, x, w, b, out32) {
+    // out[B,O] = x[B,I] · w[O,I]^T + b[O]   (out32: the same sums in f32; activated: act(out) after)
+    linearForward(out, x, w, b, out32, activated) {
       const [B, I] = x.shape, O = w.shape[0];
       check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
       check(!out32 || (out32.dtype === "f32" && out32.size === out.size), "linearForward: out32 must be an f32 tensor of out's size");
@@ -103,6 +103,7 @@ export function createCpuBackend(note?: string): Backend {
           if (o32) o32[r * O + j] = Math.fround(acc);
         }
       }
+      if (activated) backend.activationForward(activated.out, out, activated.act);
     },
     // dx[B,I] = dout[B,O] · w[O,I];  dw[O,I] = dout^T · x;  db[O] = sum_B dout   (dx32, dw32: in f32)
     linearBackward(dx, dw, db, dout, x, w, dx32, dw32) {

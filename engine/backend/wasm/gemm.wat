@@ -10,6 +10,9 @@
 ;;   the partial sums of a block are fp32 in C (every tensor is fp32 in memory) and the
 ;;   bias and the rounding apply once, after the last block.
 ;; - c32 (0 = none) gets the same sums rounded to fp32 only, from the same registers.
+;; - ca (0 = none) gets ReLU of the rounded result, from the same registers: the forward
+;;   pass's activation fused into the store (relu(x) = x & (x > 0), so NaN and -0 give +0,
+;;   as in the reference).
 ;; - Edge tiles (M % 4, N % 8) run the same code on a 4x8 scratch tile; rows past M read
 ;;   row M-1 (in bounds) and are not stored.
 
@@ -85,7 +88,7 @@
   ;; one 4x8 tile of C at (m0, n0) over kb values of k; pa points at A(0, k0), pb at the packed panel
   (func $tile (param $M i32) (param $N i32) (param $m0 i32) (param $n0 i32) (param $kb i32)
       (param $pa i32) (param $sam i32) (param $sak i32) (param $pb i32)
-      (param $c i32) (param $bias i32) (param $mode i32) (param $first i32) (param $last i32) (param $scratch i32) (param $c32 i32)
+      (param $c i32) (param $bias i32) (param $mode i32) (param $first i32) (param $last i32) (param $scratch i32) (param $c32 i32) (param $ca i32)
     (local $acc00 v128) (local $acc01 v128) (local $acc10 v128) (local $acc11 v128)
     (local $acc20 v128) (local $acc21 v128) (local $acc30 v128) (local $acc31 v128)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
@@ -184,14 +187,21 @@
         (local.set $acc30 (call $round_bf16x4 (local.get $acc30)))
         (local.set $acc31 (call $round_bf16x4 (local.get $acc31)))))))
     (call $store_tile (local.get $c) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
-      (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31)))
+      (local.get $acc00) (local.get $acc01) (local.get $acc10) (local.get $acc11) (local.get $acc20) (local.get $acc21) (local.get $acc30) (local.get $acc31))
+    (if (i32.and (local.get $last) (i32.ne (local.get $ca) (i32.const 0))) (then
+      (call $store_tile (local.get $ca) (local.get $N) (local.get $m0) (local.get $n0) (local.get $rows) (local.get $cols) (local.get $full) (local.get $scratch)
+        (call $relu4 (local.get $acc00)) (call $relu4 (local.get $acc01)) (call $relu4 (local.get $acc10)) (call $relu4 (local.get $acc11))
+        (call $relu4 (local.get $acc20)) (call $relu4 (local.get $acc21)) (call $relu4 (local.get $acc30)) (call $relu4 (local.get $acc31))))))
 
-  ;; C[M,N] (row-major, dense) = A·B (+ bias); bias = 0 for none, c32 = 0 for none; pack holds
+  (func $relu4 (param $v v128) (result v128)
+    (v128.and (local.get $v) (f32x4.gt (local.get $v) (f32x4.splat (f32.const 0)))))
+
+  ;; C[M,N] (row-major, dense) = A·B (+ bias); bias, c32, ca = 0 for none; pack holds
   ;; K_BLOCK * ceil(N/8) * 8 floats, scratch 64 floats
   (func (export "gemm") (param $M i32) (param $N i32) (param $K i32)
       (param $a i32) (param $sam i32) (param $sak i32)
       (param $b i32) (param $sbk i32) (param $sbn i32)
-      (param $c i32) (param $bias i32) (param $mode i32) (param $pack i32) (param $scratch i32) (param $c32 i32)
+      (param $c i32) (param $bias i32) (param $mode i32) (param $pack i32) (param $scratch i32) (param $c32 i32) (param $ca i32)
     (local $k0 i32) (local $kb i32) (local $m0 i32) (local $n0 i32) (local $pa i32) (local $pb i32)
     (block $kdone (loop $kblocks
       (br_if $kdone (i32.ge_s (local.get $k0) (local.get $K)))
@@ -209,7 +219,7 @@
           (call $tile (local.get $M) (local.get $N) (local.get $m0) (local.get $n0) (local.get $kb)
             (local.get $pa) (local.get $sam) (local.get $sak) (local.get $pb)
             (local.get $c) (local.get $bias) (local.get $mode)
-            (i32.eqz (local.get $k0)) (i32.ge_s (i32.add (local.get $k0) (local.get $kb)) (local.get $K)) (local.get $scratch) (local.get $c32))
+            (i32.eqz (local.get $k0)) (i32.ge_s (i32.add (local.get $k0) (local.get $kb)) (local.get $K)) (local.get $scratch) (local.get $c32) (local.get $ca))
           (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $kb) (i32.const 5))))
           (local.set $n0 (i32.add (local.get $n0) (i32.const 8)))
           (br $ns)))

@@ -7,7 +7,7 @@
 // software rounding (shaders/numerics.wgsl). The adapter's shader-f16 is not used yet:
 // the packed path is exact everywhere, and it is what this machine's SwiftShader runs.
 import {
-  HIST_BINS, type Activation, type AdamParams, type Backend, type BackendInfo, type DType, type RawTensorStats,
+  HIST_BINS, type Activated, type Activation, type AdamParams, type Backend, type BackendInfo, type DType, type RawTensorStats,
   type ScalerRule, type ScalerState, type SgdParams, type StepRecord, type Tensor,
 } from "../backend.js";
 import { acquireDevice, type AcquireOptions, type AcquiredDevice } from "./acquireDevice.js";
@@ -198,11 +198,13 @@ class WebGpu implements WebGpuBackend {
   }
 
   // ---- layers -------------------------------------------------------------
-  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor): void {
+  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor, activated?: Activated): void {
     const [B, I] = x.shape, O = w.shape[0];
     this.check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
     this.checkF32(out32, out, "linearForward: out32");
     this.matmul(out, out32, this.buf(x), x.dtype, this.buf(w), w.dtype, b, B, O, I);
+    // the activation as its own dispatch, in the same queue (not fused into the matmul's store here)
+    if (activated) this.activationForward(activated.out, out, activated.act);
   }
 
   linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor, dx32?: Tensor | null, dw32?: Tensor | null): void {

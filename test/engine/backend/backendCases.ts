@@ -114,6 +114,28 @@ function cases(): BackendCase[] {
       return { z: await out(b, z) };
     }));
 
+    // linearForward's `activated`: act(z) beside z, fused into the store where a backend can
+    // (wasm: ReLU). Edge tiles (7x13), an Inf input (rows of ±Inf) and Inf·0 (a NaN);
+    // the same backend's own activationForward of z must give the same bits.
+    for (const act of ACTS) {
+      for (const aDt of (dt === "f32" ? ["f32", "f16"] : [dt, "f32"]) as DType[]) {
+        add(`linearForward ${dt} with ${act}(z) beside it into ${aDt}`, (b) => session(b, 1, async (mk) => {
+          const B = 7, I = 9, O = 13;
+          const xs = uniform(B * I, -2, 2, 31), ws = uniform(O * I, -1, 1, 32);
+          xs[0] = Infinity; // row 0: ±Inf sums
+          xs[I + 1] = Infinity; ws[1] = 0; // row 1, column 0: Inf·0 = NaN
+          const x = mk([B, I], dt, xs), w = mk([O, I], dt, ws), bias = mk([O], dt, uniform(O, -1, 1, 33));
+          const z = mk([B, O], dt), a = mk([B, O], aDt), aSep = mk([B, O], aDt);
+          b.linearForward(z, x, w, bias, undefined, { act, out: a });
+          b.activationForward(aSep, z, act);
+          const fused = await b.read(a), separate = await b.read(aSep);
+          const bad = Array.from(fused).findIndex((v, i) => !Object.is(v, separate[i]));
+          if (bad >= 0) throw new Error(`${b.info.name}: act(z) beside the product differs from activationForward at [${bad}]: ${fused[bad]} vs ${separate[bad]}`);
+          return { z: await out(b, z), a: await out(b, a) };
+        }));
+      }
+    }
+
     for (const act of ACTS) {
       add(`activation ${act} forward and backward, ${dt}`, (b) => session(b, 1, async (mk) => {
         const xs = new Float32Array([...uniform(45, -6, 6, 12), -20, 20, 0, -1e-4, 1e-4]);

@@ -16,7 +16,12 @@ fn safe_tanh(x: f32) -> f32 {
   return tanh(x);
 }
 
-fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+// exp(NaN) is not NaN on every driver (SwiftShader gives a number, and sigmoid 0): NaN in,
+// NaN out, as on the CPU (found by the backend case with an Inf·0 sum)
+fn sigmoid(x: f32) -> f32 {
+  if ((bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u) { return x; }
+  return 1.0 / (1.0 + exp(-x));
+}
 
 fn gelu_u(x: f32) -> f32 { return GELU_C * (x + 0.044715 * x * x * x); }
 
