@@ -10,7 +10,7 @@ import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { emptyStats } from "../cpu/cpuStats.js";
 import { K_BLOCK, instantiateKernels } from "./wasmKernels.js";
 import { GEMM_SCRATCH, STATS_RECORD, WORKER_GEMM_SCRATCH, WasmHeap } from "./wasmHeap.js";
-import { gemmHelperFactory, type GemmHelper } from "./gemmHelper.js";
+import { RowSplit, gemmHelperFactory, type GemmHelper } from "./gemmHelper.js";
 
 interface WasmTensor extends Tensor {
   /** byte address in the heap; -1 once disposed */
@@ -22,6 +22,14 @@ const ACT: Record<Activation, number> = { linear: 0, relu: 1, tanh: 2, sigmoid: 
 
 function check(cond: boolean, what: string): void {
   if (!cond) throw new Error(`wasm backend: ${what}`);
+}
+
+const bits = new Uint32Array(1), asF32 = new Float32Array(bits.buffer);
+/** 1/scale where multiplying by it is dividing by scale exactly (scale a normal fp32 power of two), else 0 */
+function exactInverse(scale: number): number {
+  asF32[0] = scale;
+  const e = bits[0] >>> 23;
+  return asF32[0] === scale && (bits[0] & 0x7fffff) === 0 && e > 0 && e < 255 ? Math.fround(1 / scale) : 0;
 }
 
 /** A GEMM splits over the second thread from this many multiply-adds (below, waking it costs more than it saves). */
@@ -50,6 +58,7 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
   let log: StepRecord[] = [];
   let loss = 0, overflow = false, firstBad = -1, normSq = 0, scaleUsed = 1;
   let stats: RawTensorStats[] = [];
+  const split = new RowSplit();
   let pack = 0, pack2 = 0, packFloats = 0; // the GEMM's packed-B buffers (this thread's, the helper's), grown on demand
   const skip = () => overflow || scaler.halted !== 0;
 
@@ -70,8 +79,8 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
     return p(t);
   };
 
-  /** C[M,N] = A·B (+ bias): A(m,k) = a[m*sam + k*sak], B(k,n) = b[k*sbk + n*sbn]; c32 the same unrounded */
-  function gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: Tensor, bias: number, c32 = 0) {
+  /** C[M,N] = A·B (+ bias): A(m,k) = a[m*sam + k*sak], B(k,n) = b[k*sbk + n*sbn]; c32 the same unrounded; ca ReLU(C) */
+  function gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: Tensor, bias: number, c32 = 0, ca = 0) {
     const need = Math.min(K, K_BLOCK) * Math.ceil(N / 8) * 8;
     if (need > packFloats) {
       if (pack) heap.release(pack, packFloats);
@@ -80,14 +89,20 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
       pack2 = helper ? heap.alloc(need) : 0;
       packFloats = need;
     }
-    // with a helper thread: it takes the bottom rows of C (from a multiple of 4)
-    const top = helper && M >= 8 && M * N * K >= PARALLEL_MIN ? Math.ceil(M / 8) * 4 : M;
+    // with a helper thread: it takes the bottom rows of C (from a multiple of 4), as many as
+    // makes both finish together (RowSplit)
+    const key = helper && M >= 8 && M * N * K >= PARALLEL_MIN ? `${M} ${N} ${K} ${sam} ${sak} ${sbk} ${sbn}` : "";
+    const top = key ? split.top(key, M) : M;
     if (top < M) {
       const off = top * N * 4;
-      helper!.start([M - top, N, K, a + top * sam * 4, sam, sak, b, sbk, sbn, p(c) + off, bias, mode(c), pack2, WORKER_GEMM_SCRATCH, c32 ? c32 + off : 0]);
+      helper!.start([M - top, N, K, a + top * sam * 4, sam, sak, b, sbk, sbn, p(c) + off, bias, mode(c), pack2, WORKER_GEMM_SCRATCH, c32 ? c32 + off : 0, ca ? ca + off : 0]);
     }
-    k.gemm(top, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH, c32);
-    if (top < M) helper!.wait();
+    const t0 = performance.now();
+    k.gemm(top, N, K, a, sam, sak, b, sbk, sbn, p(c), bias, mode(c), pack, GEMM_SCRATCH, c32, ca);
+    if (top === M) return;
+    const t1 = performance.now(), helperMs = helper!.wait(), t2 = performance.now();
+    // when this thread waited, the helper's time is from the start (its wake-up included)
+    split.learn(key, M, top, t1 - t0, t2 - t1 > 0.002 ? t2 - t0 : helperMs);
   }
 
   const backend: Backend = {
@@ -148,10 +163,14 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
     },
 
     // out[B,O] = x[B,I] · w[O,I]^T + b[O]:  A = x (rows of I), B(k=i, n=o) = w[o*I + i]
-    linearForward(out, x, w, b, out32) {
+    linearForward(out, x, w, b, out32, activated) {
       const [B, I] = x.shape, O = w.shape[0];
       check(w.shape[1] === I && out.shape[0] === B && out.shape[1] === O && b.size === O, "linearForward: shape mismatch");
-      gemm(B, O, I, p(x), I, 1, p(w), 1, I, out, p(b), f32Like(out32, out, "linearForward: out32"));
+      if (activated) check(activated.out.size === out.size, "linearForward: activated.out must have out's size");
+      // ReLU of a value that fits the activation's format is exact: fused into the GEMM's store
+      const fused = activated && activated.act === "relu" && fits(out, activated.out) && activated.out !== out ? activated.out : null;
+      gemm(B, O, I, p(x), I, 1, p(w), 1, I, out, p(b), f32Like(out32, out, "linearForward: out32"), fused ? p(fused) : 0);
+      if (activated && !fused) backend.activationForward(activated.out, out, activated.act);
     },
     linearBackward(dx, dw, db, dout, x, w, dx32, dw32) {
       const [B, I] = x.shape, O = w.shape[0];
@@ -192,7 +211,7 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
     },
     unscaleCheck(g32, g, accumulate, lastMicroBatch, tensorId) {
       check(g32.size === g.size && g32.dtype === "f32", "unscaleCheck: g32 must be an f32 tensor of g's size");
-      if (k.unscale(p(g32), p(g), g.size, scaleUsed, accumulate ? 1 : 0)) {
+      if (k.unscale(p(g32), p(g), g.size, scaleUsed, exactInverse(scaleUsed), accumulate ? 1 : 0)) {
         overflow = true;
         if (firstBad < 0) firstBad = tensorId;
       }

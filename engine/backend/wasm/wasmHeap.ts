@@ -15,7 +15,7 @@ export const GEMM_SCRATCH = 64;
 export const WORKER_GEMM_SCRATCH = 384;
 /** one statistics record (stats.wat, 292 bytes) */
 export const STATS_RECORD = 768;
-/** a worker's job: 16 i32 (nodeWorkers.ts) */
+/** a worker's job: 20 i32, then its last run's milliseconds as an f64 (nodeWorkers.ts) */
 export const WORKER_CONTROL = 1536;
 
 export class WasmHeap {

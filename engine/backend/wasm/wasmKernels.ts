@@ -8,12 +8,12 @@ import { webAssembly, type WasmModule } from "./webAssembly.js";
 export interface Kernels {
   round_inplace(p: number, n: number, mode: number): void;
   cast(dst: number, src: number, n: number, mode: number): void;
-  gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, bias: number, mode: number, pack: number, scratch: number, c32: number): void;
+  gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, bias: number, mode: number, pack: number, scratch: number, c32: number, ca: number): void;
   colsum(out: number, g: number, M: number, N: number, mode: number): void;
   gather(out: number, src: number, idx: number, offset: number, rows: number, cols: number, mode: number): void;
   activation(out: number, dout: number, x: number, n: number, act: number, mode: number): void;
   mse(seed: number, yhat: number, y: number, n: number, weight: number, scale: number, mode: number, seed32: number): number;
-  unscale(g32: number, g: number, n: number, scale: number, accumulate: number): number;
+  unscale(g32: number, g: number, n: number, scale: number, inv: number, accumulate: number): number;
   sumsq(p: number, n: number): number;
   nonfinite(p: number, n: number): number;
   sgd(w: number, g: number, buf: number, n: number, lr: number, momentum: number, wd: number, mode: number): void;
