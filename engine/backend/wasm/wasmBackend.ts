@@ -9,7 +9,7 @@ import { FP8_RECORD_WORDS, quantizeFp8 } from "../../numerics/fp8Quantize.js";
 import { initialScalerState, updateScaler } from "../../scaler/lossScaler.js";
 import { emptyStats } from "../cpu/cpuStats.js";
 import { K_BLOCK, instantiateKernels } from "./wasmKernels.js";
-import { GEMM_SCRATCH, STATS_RECORD, WORKER_GEMM_SCRATCH, WasmHeap } from "./wasmHeap.js";
+import { GEMM_SCRATCH, STATS_LANES, STATS_RECORD, WORKER_GEMM_SCRATCH, WasmHeap } from "./wasmHeap.js";
 import { RowSplit, gemmHelperFactory, type GemmHelper } from "./gemmHelper.js";
 
 interface WasmTensor extends Tensor {
@@ -234,7 +234,7 @@ export async function createWasmBackend(note?: string, opts: WasmOptions = {}): 
     observe(slot, x, before) {
       check(slot >= 0 && slot < stats.length, `observe: slot ${slot} outside 0..${stats.length - 1}`);
       check(!before || before.size === x.size, "observe: before must have x's size");
-      k.observe(p(x), before ? p(before) : 0, x.size, subnormalLimit(x.dtype), STATS_RECORD);
+      k.observe(p(x), before ? p(before) : 0, x.size, subnormalLimit(x.dtype), STATS_RECORD, STATS_LANES);
       const rec = new Int32Array(heap.memory.buffer, STATS_RECORD, 73), ext = new Float32Array(heap.memory.buffer, STATS_RECORD + 24, 2);
       const s = stats[slot];
       s.count += x.size;

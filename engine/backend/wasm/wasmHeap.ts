@@ -8,13 +8,15 @@ import { webAssembly, type WasmMemory } from "./webAssembly.js";
 
 const PAGE = 65536;
 const ALIGN = 64;
-export const RESERVED = 2048;
+export const RESERVED = 4096;
 /** a 4x8 tile and a bias row for the GEMM's edge tiles (256 bytes) */
 export const GEMM_SCRATCH = 64;
 /** the same for a worker thread's half of a GEMM */
 export const WORKER_GEMM_SCRATCH = 384;
 /** one statistics record (stats.wat, 292 bytes) */
 export const STATS_RECORD = 768;
+/** four lanes' histograms of an observation (stats.wat, 4 x 65 i32) */
+export const STATS_LANES = 2048;
 /** a worker's job: 20 i32, then its last run's milliseconds as an f64 (nodeWorkers.ts) */
 export const WORKER_CONTROL = 1536;
 

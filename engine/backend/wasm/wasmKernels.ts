@@ -18,7 +18,7 @@ export interface Kernels {
   nonfinite(p: number, n: number): number;
   sgd(w: number, g: number, buf: number, n: number, lr: number, momentum: number, wd: number, mode: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, c1: number, c2: number, mode: number): void;
-  observe(x: number, before: number, n: number, sub: number, out: number): void;
+  observe(x: number, before: number, n: number, sub: number, out: number, lanes: number): void;
 }
 
 /** K values per GEMM block (gemm.wat's K_BLOCK) */
