@@ -371,7 +371,7 @@ tg(w16 && tfw ? w16 >= 4.5 * tfw : undefined, `wasm mixed-fp16 ≥ 4.5x tfjs-was
 const worst = gemm.filter((g) => g.nn).sort((a, b) => a.ours / a.nn - b.ours / b.nn)[0];
 tg(worst ? gemm.every((g) => !g.nn || g.ours >= g.nn) : undefined, `wasm GEMM ≥ tfjs-wasm NN GFLOP/s at each of the 8 shapes: the lowest ratio is ${worst ? `${fmt(worst.ours / worst.nn)}x (${worst.name})` : "–"}`);
 const cli = rate("ours CLI (wasm)");
-tg(cli && pt2 ? cli >= 0.5 * pt2 : undefined, `the CLI on 2 threads ≥ 0.5x PyTorch on 2 threads: ${fmt(cli)} vs ${fmt(pt2)} = ${fmt(cli / pt2)}x (the CLI's 2 threads vs our 1 thread in process: ${fmt(cli / w32)}x)`);
+tg(cli && pt2 ? cli >= 0.5 * pt2 : undefined, `the CLI on 2 threads ≥ 0.5x PyTorch on 2 threads: ${fmt(cli)} vs ${fmt(pt2)} = ${(cli / pt2).toFixed(3)}x (the CLI's 2 threads vs our 1 thread in process: ${fmt(cli / w32)}x)`);
 const wgRate = rate("ours webgpu", "fp32", "unobserved"), tfwg = rate("tfjs webgpu");
 tg(wgRate && tfwg ? wgRate >= 3 * tfwg : undefined, `(issue 3) our WebGPU MLP steps/s ≥ 3x tfjs-backend-webgpu on the same adapter: ${fmt(wgRate)} vs ${fmt(tfwg)} = ${fmt(wgRate / tfwg)}x`);
 const g1024 = matmul[1024]?.["webgpu f32"];
