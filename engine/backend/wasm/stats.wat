@@ -17,10 +17,11 @@
     (local $i i32) (local $v v128) (local $a v128) (local $b v128) (local $nz v128)
     (local $zero v128) (local $nan v128) (local $inf v128) (local $bfinite v128)
     (local $cZero v128) (local $cSub v128) (local $cUnder v128) (local $cOver v128) (local $cNan v128) (local $cInf v128)
-    (local $vmin v128) (local $vmax v128) (local $bin v128) (local $p i32)
+    (local $vmin v128) (local $vmax v128) (local $bin v128) (local $p i32) (local $base v128)
     (local.set $vmin (f32x4.splat (f32.const inf)))
     (memory.fill (local.get $out) (i32.const 0) (i32.const 292))
     (memory.fill (local.get $lanes) (i32.const 0) (i32.const 1040))
+    (local.set $base (i32x4.add (i32x4.splat (i32.sub (local.get $lanes) (i32.const 348))) (v128.const i32x4 0 260 520 780)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
       (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
@@ -40,13 +41,16 @@
         (local.set $cOver (i32x4.sub (local.get $cOver) (v128.and (local.get $inf) (local.get $bfinite))))
         (local.set $cUnder (i32x4.sub (local.get $cUnder) (v128.and (local.get $zero)
           (v128.and (local.get $bfinite) (f32x4.ne (local.get $b) (f32x4.splat (f32.const 0)))))))))
-      (local.set $vmin (f32x4.min (local.get $vmin) (v128.bitselect (local.get $a) (f32x4.splat (f32.const inf)) (local.get $nz))))
-      (local.set $vmax (f32x4.max (local.get $vmax) (v128.bitselect (local.get $a) (f32x4.splat (f32.const 0)) (local.get $nz))))
-      ;; bin address lanes + 260 lane + 4 (clamp(exponent, -40, 24) + 40); each lane adds its mask bit
-      (local.set $bin (i32x4.add (i32x4.add (i32x4.splat (local.get $lanes)) (v128.const i32x4 0 260 520 780))
-        (i32x4.shl (i32x4.add (i32x4.min_s (i32x4.max_s
-          (i32x4.sub (i32x4.shr_u (local.get $a) (i32.const 23)) (i32x4.splat (i32.const 127)))
-          (i32x4.splat (i32.const -40))) (i32x4.splat (i32.const 24))) (i32x4.splat (i32.const 40))) (i32.const 2))))
+      ;; extremes of |x| over finite nonzero lanes, compared as integers: the bits of
+      ;; non-negative floats order as the values do, and i32x4.min_s is one instruction
+      ;; where f32x4.min (NaN and -0 rules) is several
+      (local.set $vmin (i32x4.min_s (local.get $vmin) (v128.bitselect (local.get $a) (f32x4.splat (f32.const inf)) (local.get $nz))))
+      (local.set $vmax (i32x4.max_s (local.get $vmax) (v128.and (local.get $a) (local.get $nz))))
+      ;; bin address lanes + 260 lane + 4 (clamp(exponent, -40, 24) + 40), from the biased
+      ;; exponent e: clamp(e, 87, 151) * 4 + (lanes - 348 + 260 lane); each lane adds its mask bit
+      (local.set $bin (i32x4.add (local.get $base)
+        (i32x4.shl (i32x4.min_s (i32x4.max_s (i32x4.shr_u (local.get $a) (i32.const 23))
+          (i32x4.splat (i32.const 87))) (i32x4.splat (i32.const 151))) (i32.const 2))))
       (local.set $nz (v128.and (local.get $nz) (i32x4.splat (i32.const 1))))
       (local.set $p (i32x4.extract_lane 0 (local.get $bin)))
       (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32x4.extract_lane 0 (local.get $nz))))
