@@ -1,4 +1,4 @@
-// The notebook controller "Mixed Precision (WebGPU)": runs JavaScript cells of *.mpnb
+// The notebook controller "Mixed Precision": runs JavaScript cells of *.mpnb
 // notebooks (and Jupyter notebooks, where the Jupyter extension provides that type) in
 // a kernel process of its own per notebook (engine/kernel/, forked from dist/kernel.mjs),
 // never on the extension host's thread; the cells' train()/predict() are relayed from
@@ -12,7 +12,9 @@ import type { RunProgress, RunResult } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import { bundleToOutput } from "./serializer.js";
 
-export const CONTROLLER_LABEL = "Mixed Precision (WebGPU)";
+// not "(WebGPU)": the engine runs on WebGPU only on a real GPU, else on wasm (the status bar
+// and the dashboard say which and why)
+export const CONTROLLER_LABEL = "Mixed Precision";
 export const UNTRUSTED_MESSAGE =
   "Cells run only in trusted workspaces: they execute code. Use 'Workspaces: Manage Workspace Trust' to trust this folder, then run the cell again.";
 
@@ -72,7 +74,7 @@ export class NotebookController implements vscode.Disposable {
     );
     c.supportedLanguages = ["javascript"];
     c.supportsExecutionOrder = true;
-    c.description = "JavaScript cells with the Mixed Precision engine";
+    c.description = "JavaScript cells with the Mixed Precision engine (WebGPU on a GPU, else WebAssembly)";
     c.detail = "train(), predict(), mlp(), datasets, scalers: the engine API";
     c.interruptHandler = (nb) => this.interrupt(nb);
     this.controllers.push(c);
