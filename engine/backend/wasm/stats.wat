@@ -8,8 +8,7 @@
 ;; count), extremes are masked min/max, and each lane adds its mask bit to its
 ;; histogram bin (the only scalar part). Each lane has its own copy of the histogram at
 ;; `lanes` (4 x 65 i32), summed into the record at the end: with one copy, neighbouring
-;; values hit the same bin and each add waited for the last one's store (a third of an
-;; observed step's extra cost). Lanes past n read the tensor's padding, which every
+;; values hit the same bin and each add waits for the last one's store. Lanes past n read the tensor's padding, which every
 ;; kernel keeps zero (wasmHeap.ts): there they can only count as zeros, so the loop does not
 ;; mask them and the zero count drops them at the end (an eighth fewer instructions).
 
