@@ -9,7 +9,7 @@ export const STARTER_CELLS: StarterCell[] = [
       "",
       "Cells are JavaScript. The engine API is in scope: `mlp`, `mse`, `dynamicScaler`, `staticScaler`, `noScaler`,",
       "`sgd`, `adam`, `datasets`, `train`, `predict`, plus `display`. `train` runs in the Mixed Precision Engine",
-      "(WebGPU when available, else the CPU backend) and shows its progress under the cell.",
+      "(WebGPU on a GPU, else the WebAssembly backend) and shows its progress under the cell.",
     ].join("\n"),
   },
   {
