@@ -85,6 +85,16 @@ export function encodeBits(b: number, f: FormatSpec, saturate: boolean, r?: numb
   const a = b & 0x7fffffff;
   if (a > 0x7f800000) return f.nanBits === null ? s ^ f.signBit : s | f.nanBits; // no NaN: ml_dtypes' "quiet NaN" -0, negated for a negative NaN
   if (a === 0x7f800000) return s | (f.infBits ?? f.nanBits ?? f.maxBits);
+  const q = roundedMagnitude(a, f, r);
+  if (q > f.maxBits) return s | (saturate ? f.maxBits : (f.infBits ?? f.nanBits ?? f.maxBits));
+  return s | q;
+}
+
+/**
+ * The rounded magnitude code of a finite |x| (fp32 bits `a`, sign cleared), before any
+ * clamping: above f.maxBits when it rounds past the largest value.
+ */
+function roundedMagnitude(a: number, f: FormatSpec, r: number | undefined): number {
   const e = a >>> 23;
   let q: number;
   if (e >= 128 - f.bias) {
@@ -98,7 +108,7 @@ export function encodeBits(b: number, f: FormatSpec, saturate: boolean, r?: numb
     const m = (a & 0x7fffff) | (e ? 0x800000 : 0);
     const k = 150 + 1 - f.bias - f.mbits - Math.max(e, 1);
     if (r === undefined) {
-      if (k >= 25) return s; // below half the smallest subnormal (m < 2^24)
+      if (k >= 25) return 0; // below half the smallest subnormal (m < 2^24)
       q = m >>> k;
       const rem = m & ((1 << k) - 1), half = 1 << (k - 1);
       if (rem > half || (rem === half && (q & 1) === 1)) q++;
@@ -108,8 +118,15 @@ export function encodeBits(b: number, f: FormatSpec, saturate: boolean, r?: numb
       if (frac > r) q++;
     }
   }
-  if (q > f.maxBits) return s | (saturate ? f.maxBits : (f.infBits ?? f.nanBits ?? f.maxBits));
-  return s | q;
+  return q;
+}
+
+/** Does the finite fp32 input `b` round (with `r`, as encodeBits) past the format's largest value? */
+export function overflows(b: number, f: FormatSpec, r?: number): boolean {
+  const a = b & 0x7fffffff;
+  if (a >= 0x7f800000) return false;
+  if (f.name === "e8m0") return b >>> 31 === 0 && a !== 0 && encodeE8m0(a, false, r) === 0xff;
+  return roundedMagnitude(a, f, r) > f.maxBits;
 }
 
 /** e8m0 as ml_dtypes' float8_e8m0fnu (see the header); stochastic: up with probability frac. */
