@@ -12,7 +12,7 @@
 //   x̂    = fl(fl(q · blockDecode) · tensorDecode)
 // and per block the counts the forensics read: saturated (a finite value that rounded
 // past the element maximum, in a block whose scale is not zero) and flushed (a nonzero
-// finite value that became zero).
+// finite value that became zero, in a block whose scale is not NaN).
 import { blockRecipeSchema, blockShape, elementOf, hadamardOf, roundingOf, TENSOR_ROLES, type BlockRecipe, type BlockRecipeInput, type TensorRole } from "./blockRecipe.js";
 import { blockwiseScale, mxScale, nvfp4BlockScale, nvfp4TensorScale, type BlockScale, type Nvfp4TensorScale } from "./blockScales.js";
 import { decodeBits, encodeBits, f32Bits, FORMATS, overflows, type ElementFormat, type FormatSpec } from "./formats.js";
@@ -131,7 +131,7 @@ export function quantizeLayout(input: Float32Array, rows: number, cols: number, 
       out.values[i] = Math.fround(Math.fround(q * s.decode) * tensorScale);
       if (Number.isFinite(x)) {
         if (s.decode > 0 && ((yb & 0x7fffffff) >= 0x7f800000 || overflows(yb, e, rnd))) saturated++;
-        if (x !== 0 && q === 0) flushed++;
+        if (x !== 0 && q === 0 && s.decode === s.decode) flushed++; // not in a NaN-scale block: its codes mean nothing
       }
     }
     out.saturated[blk] = saturated;
