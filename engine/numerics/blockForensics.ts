@@ -19,7 +19,7 @@
 // the values the weight-gradient GEMM reads before quantisation.
 import { z } from "zod";
 import { anyNumber, int } from "../payload/nonFinite.js";
-import { blockRecipeSchema, TENSOR_ROLES, type BlockRecipeInput } from "./blockRecipe.js";
+import { blockRecipeSchema, OPERAND_ROLES, type BlockRecipeInput } from "./blockRecipe.js";
 import { quantize, type QuantizedLayout, type QuantizedTensor } from "./blockQuantize.js";
 import { ELEMENT_FORMATS, FORMATS } from "./formats.js";
 
@@ -67,7 +67,7 @@ export const whatIfSchema = z.object({
 export const blockForensicsSchema = z.object({
   recipe: blockRecipeSchema,
   label: z.string(),
-  role: z.enum(TENSOR_ROLES),
+  role: z.enum(OPERAND_ROLES),
   shape: z.array(int),
   rowwise: layoutForensicsSchema,
   columnwise: layoutForensicsSchema.nullable(),

@@ -13,7 +13,7 @@
 // and per block the counts the forensics read: saturated (a finite value that rounded
 // past the element maximum, in a block whose scale is not zero) and flushed (a nonzero
 // finite value that became zero, in a block whose scale is not NaN).
-import { blockRecipeSchema, blockShape, elementOf, hadamardOf, roundingOf, TENSOR_ROLES, type BlockRecipe, type BlockRecipeInput, type TensorRole } from "./blockRecipe.js";
+import { blockRecipeSchema, blockShape, elementOf, hadamardOf, roundingOf, OPERAND_ROLES, type BlockRecipe, type BlockRecipeInput, type OperandRole } from "./blockRecipe.js";
 import { blockwiseScale, mxScale, nvfp4BlockScale, nvfp4TensorScale, type BlockScale, type Nvfp4TensorScale } from "./blockScales.js";
 import { decodeBits, encodeBits, f32Bits, FORMATS, overflows, type ElementFormat, type FormatSpec } from "./formats.js";
 import { hadamard16 } from "./hadamard.js";
@@ -62,7 +62,7 @@ export interface QuantizedLayout {
 
 export interface QuantizedTensor {
   recipe: BlockRecipe;
-  role: TensorRole;
+  role: OperandRole;
   shape: number[];
   rowwise: QuantizedLayout;
   columnwise: QuantizedLayout | null;
@@ -70,7 +70,7 @@ export interface QuantizedTensor {
 
 export interface QuantizeOptions {
   /** default "activation" */
-  role?: TensorRole;
+  role?: OperandRole;
   /** the stream of stochastic rounding (default 0); the columnwise layout draws from seed + 0x9e3779b9 */
   seed?: number;
   /** quantise the transpose too (default: for tensors of rank >= 2) */
@@ -140,7 +140,7 @@ export function quantizeLayout(input: Float32Array, rows: number, cols: number, 
   return out;
 }
 
-export function planOf(recipe: BlockRecipe, role: TensorRole, direction: "rowwise" | "columnwise", seed: number): LayoutPlan {
+export function planOf(recipe: BlockRecipe, role: OperandRole, direction: "rowwise" | "columnwise", seed: number): LayoutPlan {
   const [bh, bw] = blockShape(recipe, role);
   const kind = recipe.recipe === "nvfp4" ? "nvfp4" : recipe.recipe === "blockwise" ? "blockwise" : "mx";
   return {
@@ -173,7 +173,7 @@ export function quantize(values: Float32Array | ArrayLike<number>, shape: readon
   const n = shape.reduce((a, b) => a * b, 1);
   if (values.length !== n) throw new Error(`quantize: shape ${JSON.stringify(shape)} holds ${n} values, values has ${values.length}`);
   const role = opts.role ?? "activation";
-  if (!TENSOR_ROLES.includes(role)) throw new Error(`quantize: role must be one of ${TENSOR_ROLES.map((r) => `"${r}"`).join(", ")} (got ${JSON.stringify(role)})`);
+  if (!OPERAND_ROLES.includes(role)) throw new Error(`quantize: role must be one of ${OPERAND_ROLES.map((r) => `"${r}"`).join(", ")} (got ${JSON.stringify(role)})`);
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`quantize: seed must be an integer from 0 to 4294967295 (got ${seed})`);
   const r = parsed.data;

@@ -90,9 +90,13 @@ export type BlockRecipe = z.output<typeof blockRecipeSchema>;
 export type BlockRecipeInput = z.input<typeof blockRecipeSchema>;
 export const BLOCK_RECIPES = ["mxfp8", "mxfp6", "mxfp4", "nvfp4", "blockwise"] as const;
 
-/** What a tensor is to its layer: decides 2D blocks (weights) and stochastic rounding (gradients). */
-export const TENSOR_ROLES = ["activation", "weight", "gradient"] as const;
-export type TensorRole = (typeof TENSOR_ROLES)[number];
+/**
+ * What a tensor is to the GEMM that reads it: decides 2D blocks (weights), stochastic
+ * rounding and the Hadamard transform (gradients). In a run's statistics (TensorRole of
+ * engine/train/runResult.ts) these are "activations", "weights" and "activationGrads".
+ */
+export const OPERAND_ROLES = ["activation", "weight", "gradient"] as const;
+export type OperandRole = (typeof OPERAND_ROLES)[number];
 
 /** The element format of a recipe. */
 export function elementOf(r: BlockRecipe): ElementFormat {
@@ -100,7 +104,7 @@ export function elementOf(r: BlockRecipe): ElementFormat {
 }
 
 /** Rows x columns of one block of the rowwise layout. */
-export function blockShape(r: BlockRecipe, role: TensorRole): [number, number] {
+export function blockShape(r: BlockRecipe, role: OperandRole): [number, number] {
   switch (r.recipe) {
     case "mxfp8": case "mxfp6": case "mxfp4": return [1, 32];
     case "nvfp4": return role === "weight" && r.weightBlocks === "16x16" ? [16, 16] : [1, 16];
@@ -108,11 +112,11 @@ export function blockShape(r: BlockRecipe, role: TensorRole): [number, number] {
   }
 }
 
-export function roundingOf(r: BlockRecipe, role: TensorRole): Rounding {
+export function roundingOf(r: BlockRecipe, role: OperandRole): Rounding {
   return role === "gradient" ? r.gradientRounding : "nearest";
 }
 
 /** Does the columnwise copy go through the random Hadamard transform first? */
-export function hadamardOf(r: BlockRecipe, role: TensorRole): boolean {
+export function hadamardOf(r: BlockRecipe, role: OperandRole): boolean {
   return r.recipe === "nvfp4" && r.hadamard && role !== "weight";
 }
