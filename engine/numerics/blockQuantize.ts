@@ -10,12 +10,14 @@
 //                      the element has one; nearest, or stochastic with randomBits(seed, i)
 //                      for element i of the layout (row-major index)
 //   x̂    = fl(fl(q · blockDecode) · tensorDecode)
+// A NaN that arithmetic makes is the positive quiet NaN (formats.ts QUIET_NAN_BITS) here
+// and in every kernel: the sign of NaN of a value y decides its E2M1 code (-NaN -> +0).
 // and per block the counts the forensics read: saturated (a finite value that rounded
 // past the element maximum, in a block whose scale is not zero) and flushed (a nonzero
 // finite value that became zero, in a block whose scale is not NaN).
 import { blockRecipeSchema, blockShape, elementOf, hadamardOf, roundingOf, OPERAND_ROLES, type BlockRecipe, type BlockRecipeInput, type OperandRole } from "./blockRecipe.js";
 import { blockwiseScale, mxScale, nvfp4BlockScale, nvfp4TensorScale, type BlockScale, type Nvfp4TensorScale } from "./blockScales.js";
-import { decodeBits, encodeBits, f32Bits, FORMATS, overflows, type ElementFormat, type FormatSpec } from "./formats.js";
+import { canonicalBits, decodeBits, encodeBits, FORMATS, overflows, type ElementFormat, type FormatSpec } from "./formats.js";
 import { hadamard16 } from "./hadamard.js";
 import { randomBits } from "./randomBits.js";
 import type { Rounding } from "./round.js";
@@ -112,6 +114,7 @@ export function quantizeLayout(input: Float32Array, rows: number, cols: number, 
     blockRows, blockCols, amax: new Float32Array(nb), scales: new Float32Array(nb), scaleCodes: plan.kind === "blockwise" ? null : new Uint8Array(nb),
     saturated: new Uint32Array(nb), flushed: new Uint32Array(nb), tensorScale, tensorAmax: fromBits(tensorAmaxBits),
   };
+  const valueBits = bitsOfArray(out.values);
   for (let br = 0; br < blockRows; br++) for (let bc = 0; bc < blockCols; bc++) {
     const blk = br * blockCols + bc;
     const r0 = br * bh, r1 = Math.min(rows, r0 + bh), c0 = bc * bw, c1 = Math.min(cols, c0 + bw);
@@ -123,12 +126,12 @@ export function quantizeLayout(input: Float32Array, rows: number, cols: number, 
     let saturated = 0, flushed = 0;
     for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) {
       const i = r * cols + c, x = input[i]!;
-      const yb = f32Bits(Math.fround(x * s.encode));
+      const yb = canonicalBits(Math.fround(x * s.encode));
       const rnd = plan.rounding === "stochastic" ? randomBits(plan.seed, i) : undefined;
       const code = castElement(yb, e, rnd);
       const q = decodeBits(code, e);
       out.codes[i] = code;
-      out.values[i] = Math.fround(Math.fround(q * s.decode) * tensorScale);
+      valueBits[i] = canonicalBits(Math.fround(Math.fround(q * s.decode) * tensorScale));
       if (Number.isFinite(x)) {
         if (s.decode > 0 && ((yb & 0x7fffffff) >= 0x7f800000 || overflows(yb, e, rnd))) saturated++;
         if (x !== 0 && q === 0 && s.decode === s.decode) flushed++; // not in a NaN-scale block: its codes mean nothing

@@ -4,7 +4,7 @@
 // with tensorDecode 1 except under NVFP4 (and q · blockDecode exact for MX and NVFP4).
 // All arithmetic is fp32, each operation rounded once (JS computes in fp64 and rounds to
 // fp32: exact for a product, and for a quotient of two fp32 numbers).
-import { decodeBits, encodeBits, f32Bits, FORMATS, type FormatSpec } from "./formats.js";
+import { canonicalBits, decodeBits, encodeBits, f32Bits, FORMATS, type FormatSpec } from "./formats.js";
 import { currentScale, FP32_MAX, floorLog2 } from "./fp8Scaling.js";
 
 export interface BlockScale {
@@ -83,7 +83,7 @@ export function nvfp4TensorScale(amax: number): Nvfp4TensorScale {
 export function nvfp4BlockScale(amaxBits: number, t: Nvfp4TensorScale): BlockScale {
   let d = Math.fround(fromBits(amaxBits & 0x7fffffff) * t.blockMultiplier);
   if (d > FP32_MAX) d = FP32_MAX; // fminf before the cast: Inf saturates to 448
-  const code = encodeBits(f32Bits(d), FORMATS.e4m3, true);
+  const code = encodeBits(canonicalBits(d), FORMATS.e4m3, true);
   const decode = decodeBits(code, FORMATS.e4m3);
   let encode = Math.fround(1 / Math.fround(decode * t.decode));
   if (!(encode <= FP32_MAX)) encode = FP32_MAX; // fminf: Inf (s_b = 0) and NaN give the fp32 max

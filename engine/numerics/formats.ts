@@ -164,5 +164,18 @@ export function decodeBits(code: number, f: FormatSpec): number {
 /** The fp32 bit pattern of x (x rounded to fp32 first). */
 export function f32Bits(x: number): number {
   f32[0] = x;
-  return u32[0];
+  return u32[0]!;
+}
+
+/**
+ * The quiet NaN every backend writes for a NaN value that arithmetic or a decode
+ * produced. IEEE leaves such a NaN's sign and payload open (x86 gives the negative one,
+ * WebAssembly either): fixing it makes values bit-identical across backends. Codes keep
+ * the sign of a NaN input where the format says so (ml_dtypes' e2m1 maps -NaN to +0).
+ */
+export const QUIET_NAN_BITS = 0x7fc00000;
+
+/** f32Bits, with any NaN as QUIET_NAN_BITS. */
+export function canonicalBits(x: number): number {
+  return x !== x ? QUIET_NAN_BITS : f32Bits(x);
 }

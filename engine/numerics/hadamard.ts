@@ -10,6 +10,8 @@
 // the order every backend's kernel follows, so the results are bit-identical. A
 // trailing chunk shorter than 16 is left as it is (TE refuses such shapes; leaving it
 // keeps the GEMM identity, as both operands leave it alike).
+import { canonicalBits } from "./formats.js";
+
 export const HADAMARD_SIZE = 16;
 export const HADAMARD_SIGNS: readonly number[] = [1, 1, 1, -1, 1, -1, -1, -1, -1, -1, -1, 1, -1, 1, -1, -1];
 
@@ -23,6 +25,7 @@ export function hadamardSign(i: number, j: number): number {
 /** The transform of each row of a [rows, cols] tensor (row-major), in chunks of 16 along cols. */
 export function hadamard16(x: Float32Array, rows: number, cols: number): Float32Array {
   const out = Float32Array.from(x);
+  const outBits = new Uint32Array(out.buffer);
   const full = cols - (cols % HADAMARD_SIZE);
   for (let r = 0; r < rows; r++) {
     for (let c0 = 0; c0 < full; c0 += HADAMARD_SIZE) {
@@ -30,7 +33,7 @@ export function hadamard16(x: Float32Array, rows: number, cols: number): Float32
       for (let j = 0; j < HADAMARD_SIZE; j++) {
         let acc = 0;
         for (let i = 0; i < HADAMARD_SIZE; i++) acc = Math.fround(acc + hadamardSign(i, j) * x[base + i]!);
-        out[base + j] = Math.fround(acc * 0.25);
+        outBits[base + j] = canonicalBits(Math.fround(acc * 0.25));
       }
     }
   }

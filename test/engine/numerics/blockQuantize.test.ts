@@ -64,6 +64,14 @@ test("MX ties go to the even element code; an all-zero block gets X = -127; a Na
   }
 });
 
+test("MX rceil where amax / max_elem is an fp32 subnormal: up only when above 2^-127 (torchao _f32_to_e8m0_rceil)", () => {
+  // E2M1: amax = 6 · 2^-127 = 1.5 · 2^-125; fl(amax · fl(1/6)) = 2^-127 (fp32 bits 0x00400000): not above 2^-127 -> code 0.
+  // amax 1.25 times that: 1.25 · 2^-127 (0x00500000) -> up to 2^-126, code 1. Floor gives X = -125 - 2 = -127 for both.
+  const x = [...pad([6 * 2 ** -127], 32), ...pad([7.5 * 2 ** -127], 32)];
+  assert.deepEqual([...quantize(x, [64], { recipe: "mxfp4", scaleRule: "rceil" }).rowwise.scaleCodes!], [0, 1]);
+  assert.deepEqual([...quantize(x, [64], { recipe: "mxfp4" }).rowwise.scaleCodes!], [0, 0]);
+});
+
 test("NVFP4: a trace through the tensor scale, two E4M3 block scales and the dequantisation", () => {
   const x = [...pad([10.5, 5.25, -1, 0.1], 16), ...pad([0.7, 0.35], 16)];
   const q = quantize(x, [1, 32], { recipe: "nvfp4" }).rowwise;

@@ -1,0 +1,16 @@
+// tensorAmax: acc[0] = max over x of |x| as fp32 bits (NaN > Inf > finite): the tensor
+// amax NVFP4's fp32 tensor scale is computed from (blockQuantize.wgsl reads it). Grid
+// stride, one atomicMax an invocation; acc was cleared by the host.
+struct Params { n: u32, threads: u32 }
+@group(0) @binding(0) var<uniform> u: Params;
+@group(0) @binding(1) var<storage, read> x: array<u32>;
+@group(0) @binding(2) var<storage, read_write> acc: array<atomic<u32>>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let t = g.x;
+  if (t >= u.threads) { return; }
+  var m = 0u;
+  for (var i = t; i < u.n; i += u.threads) { m = max(m, x[i] & 0x7fffffffu); }
+  atomicMax(&acc[0], m);
+}
