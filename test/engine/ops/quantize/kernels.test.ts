@@ -92,6 +92,32 @@ for (const [name, runner] of backends) {
   });
 }
 
+for (const [name, runner] of backends) {
+  const skip = typeof runner === "string" ? runner : undefined;
+  const run = runner as Runner;
+  test(`${name}: stochastic rounding is deterministic for a seed and unbiased, in the casts and in the weight update (fixed seeds)`, { skip }, async () => {
+    const n = 1 << 16;
+    for (const [format, x, down, up] of [["bf16", 1 + 2 ** -10, 1, 1 + 2 ** -7], ["e2m1", 2.6, 2, 3], ["e4m3", 0.3, 0.28125, 0.3125]] as const) {
+      const xs = new Float32Array(n).fill(x);
+      const p: cpu.CastParams = { format, saturate: false, rounding: "stochastic", seed: 5, indexBase: 0 };
+      const a = await run.castElements(xs, p), b = await run.castElements(xs, p), other = await run.castElements(xs, { ...p, seed: 6 });
+      assert.deepEqual(a.codes, b.codes, `${format}: the same seed, the same draws`);
+      assert.ok(a.codes.some((c, i) => c !== other.codes[i]), `${format}: another seed, other draws`);
+      let sum = 0;
+      for (const v of a.values) { assert.ok(v === down || v === up); sum += v; }
+      const x32 = Math.fround(x), q = (x32 - down) / (up - down), sigma = (up - down) * Math.sqrt(q * (1 - q));
+      assert.ok(Math.abs(sum / n - x32) < (6 * sigma) / Math.sqrt(n), `${format}: mean ${sum / n} of ${x32}`);
+    }
+    const w = new Float32Array(n).fill(1), u = new Float32Array(n).fill(2 ** -10);
+    const lost = await run.roundedUpdate(w, u, { format: "bf16", rounding: "stochastic", seed: 3, indexBase: 0 });
+    let sum = 0;
+    for (const v of w) sum += v;
+    const q = 2 ** -10 / 2 ** -7, sigma = 2 ** -7 * Math.sqrt(q * (1 - q));
+    assert.ok(Math.abs(sum / n - (1 + 2 ** -10)) < (6 * sigma) / Math.sqrt(n), `update mean ${sum / n}`);
+    assert.ok(Math.abs(lost / n - (1 - q)) < 6 * Math.sqrt((q * (1 - q)) / n), `lost share ${lost / n}`);
+  });
+}
+
 test("the CPU reference of the update: nearest loses small updates, stochastic keeps them in expectation (fixed seeds)", () => {
   // bf16 at 1.0 has steps of 2^-7 (up) and 2^-8 (down): an update of 2^-10 is a quarter step, always lost to nearest
   const n = 1 << 16;
