@@ -16,6 +16,7 @@
 // the CPU reference holds values in JS numbers, which keep no NaN sign or payload.
 import { FORMATS, type ElementFormat, type FormatSpec } from "../../numerics/formats.js";
 import type { LayoutPlan } from "../../numerics/blockQuantize.js";
+import { HADAMARD_SIGNS } from "../../numerics/hadamard.js";
 
 /** "No such code" in a format descriptor (a format without Inf or without NaN). */
 export const NONE = 0xffffffff;
@@ -58,6 +59,17 @@ export const SCALE_RULE = { floor: 0, rceil: 1 } as const;
 
 /** Per-block words of blockQuantize's output: amax bits, scale (blockDecode) bits, scale code, saturated, flushed. */
 export const BLOCK_WORDS = 5;
+
+/** What a backend's blockQuantize returns (the CPU reference: a QuantizedLayout). */
+export interface BlockQuantizeOutput {
+  values: Float32Array;
+  codes: Uint32Array;
+  /** BLOCK_WORDS words per block; the scale code is NONE for blockwise's fp32 scales */
+  blocks: Uint32Array;
+}
+
+/** Bit i set where the Hadamard sign s_i is -1: the kernels' SIGNS, from hadamard.ts. */
+export const HADAMARD_SIGN_MASK = HADAMARD_SIGNS.reduce((m, s, i) => (s < 0 ? m | (1 << i) : m), 0) >>> 0;
 
 /**
  * The scalar parameters of one blockQuantize dispatch, as uint32 words (wasm: at the

@@ -5,17 +5,9 @@
 //   0: element descriptor, 32: NVFP4 scale descriptor, 64: block params, 256..: arrays
 import kernels from "./quantize.wat";
 import { webAssembly, type WasmMemory } from "../../backend/wasm/webAssembly.js";
-import { HADAMARD_SIGNS } from "../../numerics/hadamard.js";
 import type { LayoutPlan } from "../../numerics/blockQuantize.js";
-import { blockParams, BLOCK_WORDS, descriptorWords } from "./contract.js";
+import { blockParams, BLOCK_WORDS, descriptorWords, HADAMARD_SIGN_MASK, type BlockQuantizeOutput } from "./contract.js";
 import type { CastParams, CastResult, UpdateParams } from "./cpu.js";
-
-export interface BlockQuantizeOutput {
-  values: Float32Array;
-  codes: Uint32Array;
-  /** BLOCK_WORDS words per block: amax bits, blockDecode bits, scale code, saturated, flushed */
-  blocks: Uint32Array;
-}
 
 interface Exports {
   cast_elements(x: number, codes: number, values: number, n: number, d: number, sat: number, sr: number, seed: number, base: number): void;
@@ -23,9 +15,6 @@ interface Exports {
   hadamard16(x: number, out: number, rows: number, cols: number, signs: number): void;
   rounded_update(w: number, u: number, n: number, d: number, sr: number, seed: number, base: number): number;
 }
-
-/** Bit i set where the Hadamard sign s_i is -1 (the kernels' SIGNS). */
-export const HADAMARD_SIGN_MASK = HADAMARD_SIGNS.reduce((m, s, i) => (s < 0 ? m | (1 << i) : m), 0) >>> 0;
 
 export class QuantizeWasm {
   private constructor(private readonly memory: WasmMemory, private readonly k: Exports) {}

@@ -13,10 +13,8 @@ import hadamard16Src from "./hadamard16.wgsl";
 import roundedUpdateSrc from "./roundedUpdate.wgsl";
 import { acquireDevice } from "../../backend/webgpu/acquireDevice.js";
 import type { LayoutPlan } from "../../numerics/blockQuantize.js";
-import { blockParams, BLOCK_WORDS, descriptorConstants } from "./contract.js";
+import { blockParams, BLOCK_WORDS, descriptorConstants, HADAMARD_SIGN_MASK, type BlockQuantizeOutput } from "./contract.js";
 import type { CastParams, CastResult, UpdateParams } from "./cpu.js";
-import type { BlockQuantizeOutput } from "./wasm.js";
-import { HADAMARD_SIGN_MASK } from "./wasm.js";
 
 const KERNELS = {
   castElements: castElementsSrc,

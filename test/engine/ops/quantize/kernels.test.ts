@@ -10,9 +10,8 @@ import assert from "node:assert/strict";
 import * as cpu from "../../../../engine/ops/quantize/cpu.js";
 import { QuantizeWasm } from "../../../../engine/ops/quantize/wasm.js";
 import { QuantizeWebGpu } from "../../../../engine/ops/quantize/webgpu.js";
-import { BLOCK_WORDS, NONE } from "../../../../engine/ops/quantize/contract.js";
+import { BLOCK_WORDS, NONE, type BlockQuantizeOutput } from "../../../../engine/ops/quantize/contract.js";
 import type { LayoutPlan } from "../../../../engine/numerics/blockQuantize.js";
-import type { BlockQuantizeOutput } from "../../../../engine/ops/quantize/wasm.js";
 import type { ElementFormat } from "../../../../engine/numerics/formats.js";
 import { blockCases, castInputs, CAST_FORMATS, hadamardInputs } from "./cases.js";
 
