@@ -11,6 +11,14 @@ VENV="${MPLAB_CACHE:-$HOME/.cache/mplab}/venv"
 PY="$VENV/bin/python"
 BASE="${MPLAB_PYTHON3:-python3}"
 
+# one setup at a time: two at once remove each other's half-made venv (seen when several
+# test runs started together); flock where the system has it
+mkdir -p "$(dirname "$VENV")"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$VENV.lock"
+  flock 9
+fi
+
 if [ -x "$PY" ] && "$PY" -c "import torch, numpy, ml_dtypes" >/dev/null 2>&1; then
   echo "$PY"
   exit 0
