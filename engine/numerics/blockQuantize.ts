@@ -114,14 +114,14 @@ export function quantizeLayout(input: Float32Array, rows: number, cols: number, 
     blockRows, blockCols, amax: new Float32Array(nb), scales: new Float32Array(nb), scaleCodes: plan.kind === "blockwise" ? null : new Uint8Array(nb),
     saturated: new Uint32Array(nb), flushed: new Uint32Array(nb), tensorScale, tensorAmax: fromBits(tensorAmaxBits),
   };
-  const valueBits = bitsOfArray(out.values);
+  const valueBits = bitsOfArray(out.values), amaxOut = bitsOfArray(out.amax), scaleOut = bitsOfArray(out.scales);
   for (let br = 0; br < blockRows; br++) for (let bc = 0; bc < blockCols; bc++) {
     const blk = br * blockCols + bc;
     const r0 = br * bh, r1 = Math.min(rows, r0 + bh), c0 = bc * bw, c1 = Math.min(cols, c0 + bw);
     const am = amaxBits(bits, cols, r0, r1, c0, c1);
     const s: BlockScale = plan.kind === "mx" ? mxScale(am, e, plan.scaleRule) : plan.kind === "nvfp4" ? nvfp4BlockScale(am, t!) : blockwiseScale(am, plan.element as "e4m3" | "e5m2", plan.powerOfTwoScales);
-    out.amax[blk] = fromBits(am);
-    out.scales[blk] = s.decode;
+    amaxOut[blk] = am; // the bits as read (a NaN keeps its payload, as in the kernels)
+    scaleOut[blk] = canonicalBits(s.decode);
     if (out.scaleCodes) out.scaleCodes[blk] = s.code;
     let saturated = 0, flushed = 0;
     for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) {
