@@ -5,9 +5,9 @@
 //   e5m2: bias 15, max 57344, min normal 2^-14, min subnormal 2^-16, Inf and NaN as IEEE
 //
 // fp32 -> fp8 rounds to nearest, ties to even, on the fp32 bit pattern (integer
-// arithmetic only, so the WGSL twin in shaders/fp8.wgsl is bit-identical): the encoder
-// of every element format (formats.ts, the roundTo/bitsOf/fromBits API); these are
-// its fp8 names. Values beyond the range:
+// arithmetic only, so the WGSL twin in engine/ops/quantize/fp8.wgsl is bit-identical):
+// the encoder of every element format (formats.ts, the roundTo/bitsOf/fromBits API);
+// these are its fp8 names. Values beyond the range:
 //   saturating:     finite values -> ±max (the mode Transformer Engine casts with);
 //   non-saturating: e4m3 -> NaN, e5m2 -> ±Inf (what a plain torch .to(float8) does).
 // ±Inf and NaN inputs stay non-finite in both modes (e4m3 has no Inf: NaN), so a

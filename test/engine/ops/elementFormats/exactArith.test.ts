@@ -4,10 +4,10 @@
 // results. A NaN result compares as the one quiet NaN the kernels write.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import formats from "../../../../engine/ops/quantize/formats.wgsl";
-import exact from "../../../../engine/ops/quantize/exact.wgsl";
+import formats from "../../../../engine/ops/elementFormats/formats.wgsl";
+import exact from "../../../../engine/ops/elementFormats/exact.wgsl";
 import kernel from "./exactArith.wgsl";
-import { QuantizeWebGpu } from "../../../../engine/ops/quantize/webgpu.js";
+import { QuantizeWebGpu } from "../../../../engine/ops/elementFormats/webgpu.js";
 import { canonicalBits } from "../../../../engine/numerics/formats.js";
 import { mulberry32 } from "../../numerics/reference.js";
 

@@ -1,4 +1,4 @@
-;; The quantize ops' wasm module (engine/ops/quantize/contract.ts): integer element formats
+;; The quantize ops' wasm module (engine/ops/elementFormats/contract.ts): integer element formats
 ;; and IEEE fp32 over the memory the host owns (imported). Pointers are byte offsets, counts
 ;; elements; fp32 values are read and written as bit patterns. One kernel a file:
 (module

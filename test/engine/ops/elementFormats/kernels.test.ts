@@ -1,5 +1,5 @@
 // The quantize kernels of every backend (wasm: quantize.wat; WebGPU: the *.wgsl files, on
-// SwiftShader here) bit for bit against the CPU reference (engine/ops/quantize/cpu.ts):
+// SwiftShader here) bit for bit against the CPU reference (engine/ops/elementFormats/cpu.ts):
 // element casts over every code of every format and the edge inputs, both saturation
 // modes, nearest and stochastic; block quantisation of every recipe, role and direction
 // on the traces and random, tiny, huge and non-finite tensors (values, codes, and each
@@ -7,10 +7,10 @@
 // weight update. NaN values compare as bits too: every backend writes the one quiet NaN.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import * as cpu from "../../../../engine/ops/quantize/cpu.js";
-import { QuantizeWasm } from "../../../../engine/ops/quantize/wasm.js";
-import { QuantizeWebGpu } from "../../../../engine/ops/quantize/webgpu.js";
-import { BLOCK_WORDS, NONE, type BlockQuantizeOutput } from "../../../../engine/ops/quantize/contract.js";
+import * as cpu from "../../../../engine/ops/elementFormats/cpu.js";
+import { QuantizeWasm } from "../../../../engine/ops/elementFormats/wasm.js";
+import { QuantizeWebGpu } from "../../../../engine/ops/elementFormats/webgpu.js";
+import { BLOCK_WORDS, NONE, type BlockQuantizeOutput } from "../../../../engine/ops/elementFormats/contract.js";
 import type { LayoutPlan } from "../../../../engine/numerics/blockQuantize.js";
 import type { ElementFormat } from "../../../../engine/numerics/formats.js";
 import { blockCases, castInputs, CAST_FORMATS, hadamardInputs } from "./cases.js";
