@@ -4,15 +4,15 @@
 // results. A NaN result compares as the one quiet NaN the kernels write.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import formats from "../../../../engine/ops/elementFormats/formats.wgsl";
-import exact from "../../../../engine/ops/elementFormats/exact.wgsl";
+import formats from "../../../../engine/ops/formats/formats.wgsl";
+import exact from "../../../../engine/ops/formats/exact.wgsl";
 import kernel from "./exactArith.wgsl";
-import { QuantizeWebGpu } from "../../../../engine/ops/elementFormats/webgpu.js";
+import { acquireDevice } from "../../../../engine/backend/webgpu/acquireDevice.js";
 import { canonicalBits } from "../../../../engine/numerics/formats.js";
 import { mulberry32 } from "../../numerics/reference.js";
 
-const gpu = await QuantizeWebGpu.create().catch((e: Error) => `WebGPU unavailable here: ${e.message}`);
-after(() => { if (typeof gpu !== "string") gpu.destroy(); });
+const gpu = await acquireDevice().catch((e: Error) => `WebGPU unavailable here: ${e.message}`);
+after(() => { if (typeof gpu !== "string") gpu.device.destroy(); });
 
 function pairs(n: number): [Uint32Array, Uint32Array] {
   const r = mulberry32(21);
@@ -38,7 +38,7 @@ test("add_rn, mul_rn and div_rn are IEEE fp32 (rounded once, subnormals kept) on
   const [a, b] = pairs(n);
   const module = device.createShaderModule({ code: [formats, exact, kernel].join("\n") });
   const info = await module.getCompilationInfo();
-  assert.deepEqual(info.messages.filter((m) => m.type === "error").map((m) => m.message), []);
+  assert.deepEqual(info.messages.filter((m: GPUCompilationMessage) => m.type === "error").map((m: GPUCompilationMessage) => m.message), []);
   const pipe = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
   const buf = (data: Uint32Array | number, usage: number) => {
     const size = typeof data === "number" ? data : data.byteLength;

@@ -1,8 +1,9 @@
-// Shared prelude (not a kernel): the element formats on fp32 bit patterns, bit for bit
-// as engine/numerics/formats.ts (encodeBits, decodeBits, overflows), and the random
-// stream of engine/numerics/randomBits.ts. Integers only: no result depends on the
-// device's float modes. A format arrives as a Fmt built from override constants that
-// the host fills from formats.ts (contract.ts descriptorConstants): one definition.
+// Shared prelude (not a kernel) of the element-format ops (castElements, blockQuantize,
+// roundedUpdate): the formats on fp32 bit patterns, bit for bit as
+// engine/numerics/formats.ts (encodeBits, decodeBits, overflows), and the random stream
+// of engine/numerics/randomBits.ts. Integers only: no result depends on the device's
+// float modes. A format arrives as a Fmt built from override constants that the host
+// fills from formats.ts (descriptor.ts descriptorConstants): one definition.
 
 const NONE: u32 = 0xffffffffu;
 const QUIET_NAN: u32 = 0x7fc00000u;
@@ -77,7 +78,7 @@ fn encode_e8m0(b: u32, saturate: bool, sr: bool, r: u32) -> u32 {
 }
 
 // fp32 bits -> code of f (formats.ts encodeBits)
-fn encode(b: u32, f: Fmt, saturate: bool, sr: bool, r: u32) -> u32 {
+fn format_encode(b: u32, f: Fmt, saturate: bool, sr: bool, r: u32) -> u32 {
   if (f.e8m0 == 1u) { return encode_e8m0(b, saturate, sr, r); }
   let s = select(0u, f.signBit, (b >> 31u) == 1u);
   let a = b & 0x7fffffffu;
@@ -92,7 +93,7 @@ fn encode(b: u32, f: Fmt, saturate: bool, sr: bool, r: u32) -> u32 {
 }
 
 // Does the finite fp32 input b round past the format's largest value?
-fn overflows(b: u32, f: Fmt, sr: bool, r: u32) -> bool {
+fn format_overflows(b: u32, f: Fmt, sr: bool, r: u32) -> bool {
   let a = b & 0x7fffffffu;
   if (a >= 0x7f800000u) { return false; }
   if (f.e8m0 == 1u) { return (b >> 31u) == 0u && a != 0u && encode_e8m0(a, false, sr, r) == 0xffu; }
@@ -100,7 +101,7 @@ fn overflows(b: u32, f: Fmt, sr: bool, r: u32) -> bool {
 }
 
 // code of f -> fp32 bits (formats.ts decodeBits; a NaN as QUIET_NAN, formats.ts QUIET_NAN_BITS)
-fn decode(code: u32, f: Fmt) -> u32 {
+fn format_decode(code: u32, f: Fmt) -> u32 {
   if (f.e8m0 == 1u) {
     if (code == 0xffu) { return QUIET_NAN; }
     if (code == 0u) { return 0x00400000u; }            // 2^-127, an fp32 subnormal

@@ -1,9 +1,9 @@
 ;; blockQuantize (blockQuantize.wgsl's twin, engine/numerics/blockQuantize.ts quantizeLayout
-;; the reference): every block of x[rows, cols] -> values, codes (one word each) and 5 words
-;; per block (amax bits, blockDecode bits, scale code, saturated, flushed). $p: the 16
-;; parameter words of contract.ts blockParams; $ed, $sd: the element's and NVFP4's E4M3
-;; scale descriptors. The scale rules and the per-value steps are written out in
-;; blockQuantize.wgsl; the fp32 operations are arith.wat's.
+;; the reference): every block of x[rows, cols] -> values, codes (f32 integers, when $codes
+;; is not 0) and the record of blockQuantize.ts (the tensor's amax and decode, then 5 f32
+;; words per block). $p: the 16 parameter words of blockQuantize.ts blockParams; $ed, $sd:
+;; the element's and NVFP4's E4M3 scale descriptors. The scale rules and the per-value
+;; steps are written out in blockQuantize.wgsl; the fp32 operations are arith.wat's.
 
   ;; 2^k, k in [-127, 127] (2^-127 is an fp32 subnormal)
   (func $pow2_bits (param $k i32) (result i32)
@@ -37,7 +37,7 @@
       (br $row)))
     (local.get $m))
 
-  (func (export "block_quantize") (param $p i32) (param $x i32) (param $values i32) (param $codes i32) (param $blocks i32)
+  (func (export "block_quantize") (param $p i32) (param $x i32) (param $values i32) (param $codes i32) (param $record i32)
       (param $ed i32) (param $sd i32)
     (local $rows i32) (local $cols i32) (local $bh i32) (local $bw i32) (local $bcols i32) (local $kind i32) (local $sr i32) (local $seed i32)
     (local $blk i32) (local $nb i32) (local $r0 i32) (local $r1 i32) (local $c0 i32) (local $c1 i32) (local $r i32) (local $c i32) (local $i i32)
@@ -55,9 +55,9 @@
     (local.set $seed (i32.load offset=40 (local.get $p)))
     ;; NVFP4's tensor scale: S_enc = fl(2688 / amax) (max on overflow; 1 for amax 0 or Inf), S_dec = fl(1/S_enc)
     (local.set $tdec (i32.const 0x3f800000))
+    (local.set $ta (call $region_amax (local.get $x) (local.get $cols) (i32.const 0) (local.get $rows) (i32.const 0) (local.get $cols)))
     (if (i32.eq (local.get $kind) (i32.const 1))
       (then
-        (local.set $ta (call $region_amax (local.get $x) (local.get $cols) (i32.const 0) (local.get $rows) (i32.const 0) (local.get $cols)))
         (local.set $senc (call $at_most_max (call $div_rn (i32.const 0x45280000) (local.get $ta))))
         (if (i32.or (i32.eqz (local.get $ta)) (i32.eqz (local.get $senc))) (then (local.set $senc (i32.const 0x3f800000))))
         (local.set $tdec (call $div_rn (i32.const 0x3f800000) (local.get $senc)))
@@ -98,8 +98,8 @@
             ;; NVFP4: s_b = e4m3(fl(amax · mult)) saturating (Inf -> 448); blockEncode = min(fl(1/fl(s_b · S_dec)), max)
             (local.set $d (call $mul_rn (local.get $amax) (local.get $mult)))
             (if (i32.eq (local.get $d) (i32.const 0x7f800000)) (then (local.set $d (i32.const 0x7f7fffff))))
-            (local.set $scode (call $encode (local.get $d) (local.get $sd) (i32.const 1) (i32.const 0) (i32.const 0)))
-            (local.set $dec (call $decode (local.get $scode) (local.get $sd)))
+            (local.set $scode (call $format_encode (local.get $d) (local.get $sd) (i32.const 1) (i32.const 0) (i32.const 0)))
+            (local.set $dec (call $format_decode (local.get $scode) (local.get $sd)))
             (local.set $enc (call $at_most_max (call $div_rn (i32.const 0x3f800000) (call $mul_rn (local.get $dec) (local.get $tdec))))))
           (else
             ;; blockwise: s = fl(max/amax) (1 for 0/Inf/NaN, max on overflow), optionally a power of two; blockDecode = fl(1/s)
@@ -131,15 +131,15 @@
           (if (i32.eq (i32.and (local.get $y) (i32.const 0x7fffffff)) (i32.const 0x7f800000))
             (then (local.set $code (i32.or (i32.load offset=8 (local.get $ed))
               (select (i32.load offset=20 (local.get $ed)) (i32.const 0) (i32.shr_u (local.get $y) (i32.const 31))))))
-            (else (local.set $code (call $encode (local.get $y) (local.get $ed) (i32.const 1) (local.get $sr) (local.get $rnd)))))
-          (local.set $q (call $decode (local.get $code) (local.get $ed)))
-          (i32.store (i32.add (local.get $codes) (local.get $o)) (local.get $code))
+            (else (local.set $code (call $format_encode (local.get $y) (local.get $ed) (i32.const 1) (local.get $sr) (local.get $rnd)))))
+          (local.set $q (call $format_decode (local.get $code) (local.get $ed)))
+          (if (local.get $codes) (then (f32.store (i32.add (local.get $codes) (local.get $o)) (f32.convert_i32_u (local.get $code)))))
           (i32.store (i32.add (local.get $values) (local.get $o)) (call $mul_rn (call $mul_rn (local.get $q) (local.get $dec)) (local.get $tdec)))
           (if (i32.lt_u (i32.and (local.get $xb) (i32.const 0x7fffffff)) (i32.const 0x7f800000))
             (then
               (if (i32.and (local.get $positive)
                     (i32.or (i32.ge_u (i32.and (local.get $y) (i32.const 0x7fffffff)) (i32.const 0x7f800000))
-                      (call $overflows (local.get $y) (local.get $ed) (local.get $sr) (local.get $rnd))))
+                      (call $format_overflows (local.get $y) (local.get $ed) (local.get $sr) (local.get $rnd))))
                 (then (local.set $sat (i32.add (local.get $sat) (i32.const 1)))))
               (if (i32.and (i32.and (i32.ne (i32.and (local.get $xb) (i32.const 0x7fffffff)) (i32.const 0))
                     (i32.eqz (i32.and (local.get $q) (i32.const 0x7fffffff)))) (local.get $notNan))
@@ -148,11 +148,13 @@
           (br $col)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row)))
-      (local.set $o (i32.add (local.get $blocks) (i32.mul (local.get $blk) (i32.const 20))))
+      (local.set $o (i32.add (i32.add (local.get $record) (i32.const 8)) (i32.mul (local.get $blk) (i32.const 20))))
       (i32.store (local.get $o) (local.get $amax))
       (i32.store offset=4 (local.get $o) (local.get $dec))
-      (i32.store offset=8 (local.get $o) (local.get $scode))
-      (i32.store offset=12 (local.get $o) (local.get $sat))
-      (i32.store offset=16 (local.get $o) (local.get $flush))
+      (f32.store offset=8 (local.get $o) (select (f32.const -1) (f32.convert_i32_u (local.get $scode)) (i32.eq (local.get $scode) (i32.const -1))))
+      (f32.store offset=12 (local.get $o) (f32.convert_i32_u (local.get $sat)))
+      (f32.store offset=16 (local.get $o) (f32.convert_i32_u (local.get $flush)))
       (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
-      (br $eachBlock))))
+      (br $eachBlock)))
+    (i32.store (local.get $record) (local.get $ta))
+    (i32.store offset=4 (local.get $record) (local.get $tdec)))

@@ -2,7 +2,8 @@
 // rounded once to nearest even, fp32 subnormals included, in integer arithmetic. WGSL's
 // own f32 operations may flush subnormals (and its division is not correctly rounded),
 // and the CPU reference and wasm compute IEEE fp32 exactly: these give the same bits
-// on any device. Inf and NaN as IEEE (a NaN result is the positive quiet NaN).
+// on any device. Inf and NaN as IEEE (a NaN result is the positive quiet NaN, QUIET_NAN
+// of formats.wgsl, the prelude this one follows).
 
 // sign | the fp32 nearest to sig · 2^(E - 31) (sig's top bit at bit 31, `sticky`: nonzero
 // bits lost below sig), ties to even; overflow -> Inf; below 2^-126 rounded at 2^-149.

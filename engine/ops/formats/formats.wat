@@ -1,8 +1,9 @@
-;; Element formats on fp32 bit patterns, bit for bit as engine/numerics/formats.ts
-;; (encodeBits, decodeBits, overflows), and the random stream of randomBits.ts. A format
-;; is a descriptor of 8 words in memory at $d, written by the host from formats.ts
-;; (contract.ts descriptorWords): 0 mbits, 4 bias, 8 maxBits, 12 infBits, 16 nanBits,
-;; 20 signBit, 24 ebits, 28 e8m0 (0xFFFFFFFF: no such code). Integers only.
+;; Element formats on fp32 bit patterns (shared by the element-format ops' kernels), bit
+;; for bit as engine/numerics/formats.ts (encodeBits, decodeBits, overflows), and the
+;; random stream of randomBits.ts. A format is a descriptor of 8 words in memory at $d,
+;; written by the host from formats.ts (descriptor.ts descriptorWords): 0 mbits, 4 bias,
+;; 8 maxBits, 12 infBits, 16 nanBits, 20 signBit, 24 ebits, 28 e8m0 (0xFFFFFFFF: no such
+;; code). Integers only.
 
   (func $mix32 (param $x i32) (result i32)
     (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 16))))
@@ -89,7 +90,7 @@
     (i32.load offset=8 (local.get $d)))
 
   ;; fp32 bits -> code (formats.ts encodeBits)
-  (func $encode (param $b i32) (param $d i32) (param $sat i32) (param $sr i32) (param $r i32) (result i32)
+  (func $format_encode (param $b i32) (param $d i32) (param $sat i32) (param $sr i32) (param $r i32) (result i32)
     (local $s i32) (local $a i32) (local $q i32)
     (if (i32.load offset=28 (local.get $d))
       (then (return (call $encode_e8m0 (local.get $b) (local.get $sat) (local.get $sr) (local.get $r)))))
@@ -110,7 +111,7 @@
     (i32.or (local.get $s) (local.get $q)))
 
   ;; does the finite fp32 input $b round past the largest value? (formats.ts overflows)
-  (func $overflows (param $b i32) (param $d i32) (param $sr i32) (param $r i32) (result i32)
+  (func $format_overflows (param $b i32) (param $d i32) (param $sr i32) (param $r i32) (result i32)
     (local $a i32)
     (local.set $a (i32.and (local.get $b) (i32.const 0x7fffffff)))
     (if (i32.ge_u (local.get $a) (i32.const 0x7f800000)) (then (return (i32.const 0))))
@@ -120,7 +121,7 @@
     (i32.gt_u (call $rounded_magnitude (local.get $a) (local.get $d) (local.get $sr) (local.get $r)) (i32.load offset=8 (local.get $d))))
 
   ;; code -> fp32 bits (formats.ts decodeBits; a NaN as the positive quiet NaN, formats.ts QUIET_NAN_BITS)
-  (func $decode (param $code i32) (param $d i32) (result i32)
+  (func $format_decode (param $code i32) (param $d i32) (result i32)
     (local $s i32) (local $mag i32) (local $e i32) (local $m i32) (local $mbits i32) (local $bias i32) (local $p i32) (local $E i32)
     (if (i32.load offset=28 (local.get $d))
       (then

@@ -12,8 +12,12 @@
 //   per value: y = fl(x · blockEncode); q = element(y) saturating (±Inf -> ±max), nearest
 //   or stochastic with random_bits(seed, i); x̂ = fl(fl(q · blockDecode) · tensorDecode);
 //   and the block's counts of saturated and flushed values.
-// Every fp32 operation goes through exact.wgsl (integer, rounded once). The element and
-// the NVFP4 scale format come as override constants (E_*, S_*) from formats.ts.
+// and the record of blockQuantize.ts (the invocation of block 0 writes the tensor's amax
+// and decode in front). Every fp32 operation goes through exact.wgsl (integer, rounded
+// once); the element and the NVFP4 scale format come as override constants (E_*, S_*)
+// from formats.ts; x is f32, f16 or bf16 (DT_X). One invocation per block.
+override DT_X: u32;
+override CODES: bool;
 override E_MBITS: u32;
 override E_BIAS: u32;
 override E_MAXBITS: u32;
@@ -31,7 +35,7 @@ override S_SIGNBIT: u32;
 override S_EBITS: u32;
 override S_E8M0: u32;
 
-// the 16 words of contract.ts blockParams
+// the 16 words of blockQuantize.ts blockParams
 struct Params {
   rows: u32, cols: u32, bh: u32, bw: u32, blockCols: u32, blockRows: u32,
   kind: u32, rule: u32, pow2: u32, stochastic: u32, seed: u32, rcpMax: u32, elemMax: u32, emax: u32, pad0: u32, pad1: u32,
@@ -39,9 +43,11 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> values: array<u32>;
-@group(0) @binding(3) var<storage, read_write> codes: array<u32>;
-@group(0) @binding(4) var<storage, read_write> blocks: array<u32>;
-@group(0) @binding(5) var<storage, read> tensor: array<u32>;
+@group(0) @binding(3) var<storage, read_write> codes: array<f32>;
+@group(0) @binding(4) var<storage, read_write> record: array<u32>;
+@group(0) @binding(5) var<storage, read> tensor: array<u32>;      // [0]: the tensor's amax (tensorAmax.wgsl)
+
+fn bits_at(i: u32) -> u32 { return bitcast<u32>(decode(DT_X, x[word_of(DT_X, i)], i)); }
 
 const FP32_MAX: u32 = 0x7f7fffffu;
 const ONE: u32 = 0x3f800000u;
@@ -66,9 +72,9 @@ fn at_most_max(v: u32) -> u32 {
   return select(v, FP32_MAX, (v & 0x7fffffffu) >= 0x7f800000u);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
-  let blk = g.x + g.y * nw.x * 64u;
+  let blk = linear_id(g, nw);
   if (blk >= p.blockRows * p.blockCols) { return; }
   let ef = Fmt(E_MBITS, E_BIAS, E_MAXBITS, E_INFBITS, E_NANBITS, E_SIGNBIT, E_EBITS, E_E8M0);
   let r0 = (blk / p.blockCols) * p.bh;
@@ -76,7 +82,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   let r1 = min(p.rows, r0 + p.bh);
   let c1 = min(p.cols, c0 + p.bw);
   var amax = 0u;
-  for (var r = r0; r < r1; r++) { for (var c = c0; c < c1; c++) { amax = max(amax, x[r * p.cols + c] & 0x7fffffffu); } }
+  for (var r = r0; r < r1; r++) { for (var c = c0; c < c1; c++) { amax = max(amax, bits_at(r * p.cols + c) & 0x7fffffffu); } }
 
   var enc = ONE;
   var dec = ONE;
@@ -104,8 +110,8 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
     tdec = div_rn(ONE, senc);
     var d = mul_rn(amax, mul_rn(senc, ONE_SIXTH));
     if (d == 0x7f800000u) { d = FP32_MAX; }            // Inf saturates to 448; NaN stays NaN
-    scode = encode(d, sf, true, false, 0u);
-    dec = decode(scode, sf);
+    scode = format_encode(d, sf, true, false, 0u);
+    dec = format_decode(scode, sf);
     enc = at_most_max(div_rn(ONE, mul_rn(dec, tdec)));
   } else {
     var s = ONE;
@@ -122,25 +128,29 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   for (var r = r0; r < r1; r++) {
     for (var c = c0; c < c1; c++) {
       let i = r * p.cols + c;
-      let xb = x[i];
+      let xb = bits_at(i);
       let y = mul_rn(xb, enc);
       let rnd = select(0u, random_bits(p.seed, i), p.stochastic == 1u);
       var code = 0u;
       if ((y & 0x7fffffffu) == 0x7f800000u) { code = select(0u, ef.signBit, (y >> 31u) == 1u) | ef.maxBits; }
-      else { code = encode(y, ef, true, p.stochastic == 1u, rnd); }
-      let q = decode(code, ef);
-      codes[i] = code;
+      else { code = format_encode(y, ef, true, p.stochastic == 1u, rnd); }
+      let q = format_decode(code, ef);
+      if (CODES) { codes[i] = f32(code); }
       values[i] = mul_rn(mul_rn(q, dec), tdec);
       if ((xb & 0x7fffffffu) < 0x7f800000u) {
-        if (positive && ((y & 0x7fffffffu) >= 0x7f800000u || overflows(y, ef, p.stochastic == 1u, rnd))) { saturated++; }
+        if (positive && ((y & 0x7fffffffu) >= 0x7f800000u || format_overflows(y, ef, p.stochastic == 1u, rnd))) { saturated++; }
         if ((xb & 0x7fffffffu) != 0u && (q & 0x7fffffffu) == 0u && notNan) { flushed++; }
       }
     }
   }
-  let o = blk * 5u;
-  blocks[o] = amax;
-  blocks[o + 1u] = dec;
-  blocks[o + 2u] = scode;
-  blocks[o + 3u] = saturated;
-  blocks[o + 4u] = flushed;
+  let o = 2u + blk * 5u;
+  record[o] = amax;
+  record[o + 1u] = dec;
+  record[o + 2u] = bitcast<u32>(select(f32(scode), -1.0, scode == NONE));
+  record[o + 3u] = bitcast<u32>(f32(saturated));
+  record[o + 4u] = bitcast<u32>(f32(flushed));
+  if (blk == 0u) {
+    record[0] = tensor[0];
+    record[1] = tdec;
+  }
 }

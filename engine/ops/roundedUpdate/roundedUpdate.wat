@@ -10,8 +10,8 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $old (i32.load (i32.add (local.get $w) (local.get $o))))
       (local.set $ua (i32.and (i32.load (i32.add (local.get $u) (local.get $o))) (i32.const 0x7fffffff)))
-      (local.set $next (call $decode
-        (call $encode (call $add_rn (local.get $old) (i32.load (i32.add (local.get $u) (local.get $o)))) (local.get $d) (i32.const 0) (local.get $sr)
+      (local.set $next (call $format_decode
+        (call $format_encode (call $add_rn (local.get $old) (i32.load (i32.add (local.get $u) (local.get $o)))) (local.get $d) (i32.const 0) (local.get $sr)
           (select (call $random_bits (local.get $seed) (i32.add (local.get $base) (local.get $i))) (i32.const 0) (local.get $sr)))
         (local.get $d)))
       (if (i32.and
