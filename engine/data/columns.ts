@@ -29,7 +29,10 @@ export function columnMoments(values: Float32Array, width: number): ColumnMoment
     }
     const mean = sum / rows;
     let ss = 0;
-    for (let i = c; i < values.length; i += width) ss += (values[i] - mean) ** 2;
+    for (let i = c; i < values.length; i += width) {
+      const d = values[i] - mean;
+      ss += d * d;
+    }
     out.push({ min, max, mean, std: Math.sqrt(ss / rows) });
   }
   return out;

@@ -45,6 +45,18 @@ export function configDiagnostics(input: unknown, lastRun?: RunResult | null): C
   }
   if (!lastRun || lastRun.kind !== "mplab.run") return out;
   const report = inspect(lastRun);
+  // the data first, as in the report: its finding, and the fix for raw data
+  const data = report.data ?? [];
+  if (data.length) {
+    const first = report.findings[0] ?? "";
+    const raw = config.data.normalize === undefined;
+    out.push({
+      path: ["data"],
+      severity: data.some((d) => d.problem !== "large") ? "warning" : "information",
+      message: first,
+      ...(raw ? { fix: { title: 'Normalise inputs and targets (data.normalize: "standard")', path: ["data", "normalize"], value: "standard" } } : {}),
+    });
+  }
   if (s.type === "static" && config.precision !== "mixed-bf16") {
     const largest = Math.max(0, ...report.tensors.filter((t) => t.scaled && t.largest !== null).map((t) => t.largest!));
     // the statistics hold finite values only: where the last run overflowed, the smallest
