@@ -14,6 +14,7 @@ export { createWebGpuBackend } from "./backend/webgpu/register.js";
 export { selectBackend, registerWebGpu, type BackendChoice } from "./backend/select.js";
 export * from "./config/schema.js";
 export type * from "./train/runResult.js";
+export type { DataReport, DataColumn } from "./data/dataReport.js";
 export type * from "./backend/backend.js";
 export { RUN_RESULT_MIME } from "./train/runResult.js";
 export { roundF16, f16Bits, fromF16Bits, F16_MAX, F16_MIN_NORMAL, F16_MIN_SUBNORMAL } from "./numerics/float16.js";

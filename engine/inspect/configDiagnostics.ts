@@ -111,6 +111,14 @@ export function runDiagnostics(run: RunResult, max = 20): RunEvent[] {
     const e = run.firstNonFinite.find((f) => f.step === step);
     return e ? `layer ${e.layer} ${e.tensor}` : "a gradient";
   };
+  // skipped for a cause no loss scale reaches (the data, the forward pass): one event that names it,
+  // not a "calibration" and a list of steps
+  const cause = run.skippedSteps > 0 ? inspect(run).rootCause : null;
+  if (cause && cause.kind !== "scale") {
+    out.push({ step: run.overflowSteps[0], severity: "warning", message: `${run.skippedSteps} of ${run.steps} steps skipped, the first at step ${run.overflowSteps[0]}: ${cause.finding}` });
+    if (run.status === "error" && run.error) out.push({ step: run.steps - 1, severity: "warning", message: run.error });
+    return out;
+  }
   let lead = 0;
   while (lead < run.overflowSteps.length && run.overflowSteps[lead] === lead) lead++;
   // only a scale that moved was calibrating (a static one skips every step the same way)

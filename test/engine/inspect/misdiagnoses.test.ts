@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { applyJsonFix } from "../../../engine/inspect/jsonLocate.js";
-import { configDiagnostics } from "../../../engine/inspect/configDiagnostics.js";
+import { configDiagnostics, runDiagnostics } from "../../../engine/inspect/configDiagnostics.js";
 import { inspect } from "../../../engine/inspect/inspect.js";
 import { mulberry32 } from "../../../engine/data/rng.js";
 import { initWeights } from "../../../engine/model/mlp.js";
@@ -47,6 +47,10 @@ test("inputs of 1e5 in mixed-fp16: the data first (beyond fp16, normalise or bf1
   const fix = d.find((x) => x.path.join(".") === "data")!;
   assert.equal(fix.severity, "warning");
   assert.equal(fix.message, r.findings[0]);
+  // the run's events name the cause once, not "calibrating" and a list of 60 steps
+  const ev = runDiagnostics(run);
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0].message, `60 of 60 steps skipped, the first at step 0: ${r.findings[0]}`);
   const text = '{"model": {"inputs": 4, "outputs": 1}, "data": {"type": "arrays", "xs": [[1, 2, 3, 4]], "ys": [[1]]}, "steps": 1, "batchSize": 1}';
   assert.deepEqual(JSON.parse(applyJsonFix(text, fix.fix!.path, fix.fix!.value)).data.normalize, "standard");
 });
