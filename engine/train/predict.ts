@@ -1,8 +1,7 @@
 // predict(): the model's forward pass on a batch of inputs, under a precision policy.
 // A model trained on normalised data (model.normalization) takes and returns original
 // units: inputs are normalised as the run normalised its data, outputs de-normalised.
-import { selectBackend, type BackendChoice } from "../backend/select.js";
-import type { Backend } from "../backend/backend.js";
+import { selectBackend } from "../backend/select.js";
 import { fp8RecipeSchema, mlpSpecSchema, precisionSchema, type Precision } from "../config/schema.js";
 import { parseSpec } from "../config/validate.js";
 import { fromRows } from "../data/datasets.js";
@@ -10,13 +9,15 @@ import { denormalizeRows, normalizeInPlace } from "../data/normalize.js";
 import { initWeights } from "../model/mlp.js";
 import { Net } from "./net.js";
 import { policyFor } from "./policy.js";
+import { predictOptionsSchema, type PredictOptions } from "./trainOptions.js";
 
 export async function predict(
   model: unknown,
   inputs: number[][],
-  opts: { backend?: BackendChoice | Backend; precision?: Precision } = {},
+  optsInput: PredictOptions = {},
 ): Promise<number[][]> {
   const spec = parseSpec(mlpSpecSchema, model, "model");
+  const opts = parseSpec(predictOptionsSchema, optsInput ?? {}, "options");
   const precision = parseSpec(precisionSchema, opts.precision ?? (model as { precision?: Precision }).precision ?? "fp32", "precision");
   if (!Array.isArray(inputs) || inputs.length === 0) throw new Error("inputs must be a non-empty array of rows");
   const data = fromRows(inputs, inputs.map(() => [0]), "inputs");

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Backend } from "../backend/backend.js";
 import { BACKEND_CHOICES, type BackendChoice } from "../backend/choose.js";
-import { strict } from "../config/schema.js";
+import { precisionSchema, strict } from "../config/schema.js";
 import { parseSpec } from "../config/validate.js";
 import type { RunProgress } from "./runResult.js";
 
@@ -12,8 +12,10 @@ const isBackend = (v: unknown): v is Backend =>
 
 const BACKEND_WORDS = `backend must be one of ${BACKEND_CHOICES.map((c) => JSON.stringify(c)).join(", ")} or a Backend object`;
 
+const backendSchema = z.union([z.enum(BACKEND_CHOICES as [BackendChoice, ...BackendChoice[]]), z.custom<Backend>(isBackend)], { error: BACKEND_WORDS });
+
 export const trainOptionsSchema = strict({
-  backend: z.union([z.enum(BACKEND_CHOICES as [BackendChoice, ...BackendChoice[]]), z.custom<Backend>(isBackend)], { error: BACKEND_WORDS }).optional(),
+  backend: backendSchema.optional(),
   signal: z.custom<AbortSignal>((v) => typeof AbortSignal !== "undefined" && v instanceof AbortSignal, { error: "signal must be an AbortSignal" }).optional(),
   onProgress: z.custom<(p: RunProgress) => void>((v) => typeof v === "function", { error: "onProgress must be a function" }).optional(),
   /** refuse a run whose estimated memory is above this many MiB, before allocating (memoryEstimate.ts) */
@@ -30,3 +32,11 @@ export function parseTrainOptions(input: unknown): TrainOptions {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new Error(`train(config, options): options must be an object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`);
   return parseSpec(trainOptionsSchema, input, "options");
 }
+
+/** predict()'s options, as strict. */
+export const predictOptionsSchema = strict({
+  backend: backendSchema.optional(),
+  /** the policy of the forward pass (default: the model's own) */
+  precision: precisionSchema.optional(),
+});
+export type PredictOptions = z.infer<typeof predictOptionsSchema>;

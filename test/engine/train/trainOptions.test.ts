@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createCpuBackend } from "../../../engine/backend/cpu/cpuBackend.js";
 import { ConfigError } from "../../../engine/config/validate.js";
+import { predict } from "../../../engine/train/predict.js";
 import { train } from "../../../engine/train/run.js";
 
 const cfg = { model: { inputs: 2, outputs: 1 }, data: { type: "teacher", inputs: 2, outputs: 1, samples: 100 }, steps: 2, batchSize: 10 };
@@ -57,4 +58,11 @@ test("batchSize above the number of samples is refused with both numbers", async
   await refused({ backend: "cpu" }, /batchSize is 4 but the data has only 3 samples/, { ...cfg, data: { type: "csv", path, inputs: ["a", "b"], targets: ["y"] }, batchSize: 4 });
   // equal is fine
   assert.equal((await train({ ...cfg, batchSize: 100 }, { backend: "cpu" })).steps, 2);
+});
+
+test("predict()'s options are as strict", async () => {
+  const model = { inputs: 2, outputs: 1 };
+  await assert.rejects(predict(model, [[1, 2]], { precison: "fp32" } as never), /options has an unknown key "precison" \(did you mean precision\?\)/);
+  await assert.rejects(predict(model, [[1, 2]], { backend: "tpu" } as never), /options\.backend must be one of/);
+  assert.equal((await predict(model, [[1, 2]], { backend: "cpu", precision: "mixed-fp16" })).length, 1);
 });
