@@ -20,16 +20,16 @@ export interface ForwardOverflow {
 const pct = (x: number) => `${(100 * x).toPrecision(3)}%`;
 
 /**
- * The forward pass's first overflow. `dataOverflows`: input columns beyond the format's
- * range (then layer 1 reads Inf whatever else happens). For an fp32 run, "overflow" is
+ * The forward pass's first overflow. `dataOverflows`: the format input columns are beyond
+ * the range of, or null (then layer 1 reads Inf whatever else happens). For an fp32 run, "overflow" is
  * what a mixed-fp16 run would see (values >= 65520), as in the rest of its report.
  */
-export function forwardOverflow(tensors: TensorReport[], precision: RunResult["precision"], dataOverflows: boolean): ForwardOverflow | null {
+export function forwardOverflow(tensors: TensorReport[], precision: RunResult["precision"], dataOverflows: string | null): ForwardOverflow | null {
   const would = precision === "fp32";
   const bad = tensors.find((t) => !t.scaled && (t.nonFinite > 0 || t.overflow > 0));
   if (dataOverflows) {
     const inf = bad && bad.layer === 1 && bad.role === "activations" && bad.nonFinite > 0 ? ` (layer 1's activations are Inf or NaN in ${pct(bad.nonFinite)} of their values)` : "";
-    return { tensor: null, where: `the inputs ${would ? "would be" : "are"} Inf from their cast to fp16${inf}, so every activation they reach is too, at any scale`, short: `the inputs ${would ? "would be" : "are"} Inf from their cast to fp16` };
+    return { tensor: null, where: `the inputs ${would ? "would be" : "are"} Inf from their cast to ${dataOverflows}${inf}, so every activation they reach is too, at any scale`, short: `the inputs ${would ? "would be" : "are"} Inf from their cast to ${dataOverflows}` };
   }
   if (!bad) return null;
   const what = bad.role === "weights" ? "weights" : "activations";

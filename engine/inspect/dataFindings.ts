@@ -12,7 +12,6 @@
 //    fp16's 65504) that still fits: activations and gradients grow with it.
 import type { Precision } from "../config/schema.js";
 import type { DataColumn, DataReport } from "../data/dataReport.js";
-import { F16_MAX } from "../numerics/float16.js";
 import type { DataVerdict } from "./report.js";
 
 /** Columns whose values reach beyond this (as the model sees them) are called unnormalised. */

@@ -17,8 +17,8 @@ import { TENSOR_ROLES, type RunResult, type TensorRole, type TensorStats } from 
 import { everyObservedStepOverflowed, forwardOverflow, overflowCeiling } from "./causes.js";
 import { bf16Reasons } from "./bf16Advice.js";
 import { dataFindings } from "./dataFindings.js";
-import { findings, ROLE_WORDS, SIGNIFICANT } from "./findings.js";
-import { fmtPow2, histShare, intersect, isEmpty, pow2Ceil, scaleWindow } from "./fp16Range.js";
+import { findings, SIGNIFICANT } from "./findings.js";
+import { histShare, intersect, isEmpty, pow2Ceil, scaleWindow } from "./fp16Range.js";
 import { LOST_SHARE_LIMIT, MASTER_WEIGHTS_HOW, masterWeightsEstimate } from "./masterWeights.js";
 import { inspectFp8 } from "./fp8Inspect.js";
 import { recommendScaler } from "./recommend.js";
@@ -36,8 +36,6 @@ export const CORE_SHARE = 1e-3;
 /** Weights/activations outside fp16 (no scale can help them) advise bf16 from this share on. */
 export const UNSCALED_LIMIT = 1e-2;
 
-const pct = (x: number) => `${(100 * x).toPrecision(3)}%`;
-const num = (x: number | null) => (x === null ? "-" : x.toPrecision(3));
 
 export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionReport {
   if (!run || run.kind !== "mplab.run") throw new Error("inspect(run): run must be a RunResult (what train() returns)");
@@ -57,8 +55,8 @@ export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionRep
 
   // what the gradient statistics are evidence of (causes.ts)
   const data = dataFindings(run.data, run.precision);
-  const inputsOverflow = data.verdicts.some((v) => v.side === "inputs" && v.problem === "overflow" && v.format === "fp16");
-  const forward = forwardOverflow(tensors, run.precision, inputsOverflow);
+  const inputsOverflow = data.verdicts.find((v) => v.side === "inputs" && v.problem === "overflow");
+  const forward = forwardOverflow(tensors, run.precision, inputsOverflow?.format ?? null);
   const blind = !forward && everyObservedStepOverflowed(run);
   // an fp32 run's gradients are exact whatever fp16 would do to its forward pass; in a run
   // that cast, an overflowing forward pass makes them artefacts. Data beyond the format's
