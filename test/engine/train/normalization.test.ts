@@ -52,3 +52,11 @@ test("training continues with the model's statistics; other methods are refused,
   assert.throws(() => parseTrainConfig({ ...config("standard"), model: wrong }), /model\.normalization\.inputs must have 2 shifts and 2 scales/);
   await assert.rejects(predict(wrong, [[1, 2]]), /model\.normalization has 1 input and 1 target columns; the model has 2 and 1/);
 });
+
+test("the data's statistics are the host's: the same on every backend (cpu, wasm)", async () => {
+  const c = config("standard", { steps: 3, precision: "mixed-fp16" });
+  const [cpu, wasm] = [await train(c, { backend: "cpu" }), await train(c, { backend: "wasm" })];
+  assert.equal(wasm.backend.name, "wasm");
+  assert.deepEqual(wasm.data, cpu.data);
+  assert.deepEqual(wasm.model.normalization, cpu.model.normalization);
+});
