@@ -60,3 +60,9 @@ test("the data's statistics are the host's: the same on every backend (cpu, wasm
   assert.deepEqual(wasm.data, cpu.data);
   assert.deepEqual(wasm.model.normalization, cpu.model.normalization);
 });
+
+test("DeepSpeed's export says the data must be normalised by the user's pipeline", async () => {
+  const { deepSpeedCaveats } = await import("../../../engine/export/deepspeed.js");
+  assert.match(deepSpeedCaveats(config("standard", { precision: "mixed-fp16" })).join("\n"), /the run normalised its data \(inputs standard, targets standard\): a ds_config says nothing about data/);
+  assert.doesNotMatch(deepSpeedCaveats(config(undefined, { precision: "mixed-fp16" })).join("\n"), /normalised its data/);
+});
