@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { NormalizeSpec } from "../../../engine/config/schema.js";
 import { parseTrainConfig } from "../../../engine/config/validate.js";
 import { materialize } from "../../../engine/data/datasets.js";
 import { prepareData } from "../../../engine/data/prepare.js";
@@ -22,7 +23,7 @@ const base = {
   model: { inputs: 12, hidden: [16], outputs: 1, activation: "tanh" as const, seed: 3 },
   precision: "fp32" as const, optimizer: { type: "adam" as const, lr: 1e-2 }, steps: 20, batchSize: 32,
 };
-const withNormalize = (normalize: unknown) => ({ ...base, data: { type: "csv" as const, path: csv, inputs: HOUSE_FEATURES, targets: ["price"], normalize } });
+const withNormalize = (normalize: NormalizeSpec) => ({ ...base, data: { type: "csv" as const, path: csv, inputs: HOUSE_FEATURES, targets: ["price"], normalize } });
 
 /** The script's make_data() + normalize_data(), loaded as a module: x and y as plain numbers. */
 function scriptData(script: string, name: string): { x: number[][]; y: number[][] } {
@@ -54,7 +55,7 @@ function assertSameArrays(got: { x: number[][]; y: number[][] }, want: { x: Floa
   gy.forEach((v, i) => assert.equal(v, want.y[i], `${what}: y value ${i}`));
 }
 
-for (const normalize of ["standard", "minmax", { inputs: "standard", targets: "minmax" }]) {
+for (const normalize of ["standard", "minmax", { inputs: "standard", targets: "minmax" }] as NormalizeSpec[]) {
   test(`from a config (${JSON.stringify(normalize)}): numpy fits the same statistics, the arrays equal ours bit for bit`, async () => {
     const c = withNormalize(normalize);
     assertSameArrays(scriptData(exportPyTorch(c), `cfg_${JSON.stringify(normalize).replace(/\W/g, "")}.py`), await ours(c), JSON.stringify(normalize));

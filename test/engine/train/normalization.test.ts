@@ -3,6 +3,7 @@
 // for other ones is refused.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { TrainConfigInput } from "../../../engine/config/schema.js";
 import { parseTrainConfig } from "../../../engine/config/validate.js";
 import { predict } from "../../../engine/train/predict.js";
 import { train } from "../../../engine/train/run.js";
@@ -15,7 +16,7 @@ const config = (normalize: unknown, extra: object = {}) => ({
   model: { inputs: 2, hidden: [16], outputs: 1, activation: "tanh" },
   data: { type: "arrays", xs, ys, normalize },
   precision: "fp32", optimizer: { type: "adam", lr: 1e-2 }, steps: 150, batchSize: 50, ...extra,
-});
+}) as TrainConfigInput;
 
 test('minmax inputs and standard targets: predict() speaks original units; a run without normalize keeps none', async () => {
   const run = await train(config({ inputs: "minmax", targets: "standard" }), { backend: "cpu" });
