@@ -12,6 +12,7 @@ import { layerShapes } from "../model/mlp.js";
 import type { RunResult } from "../train/runResult.js";
 import { configOf } from "./configOf.js";
 import { arraysValues, DATA_FILE_SUFFIX, dataSection, initSection, MAX_INLINE_VALUES, py, rngSection } from "./pythonData.js";
+import { normalizeSection } from "./pythonNormalize.js";
 import { scalerSection } from "./pythonScaler.js";
 import { scalerLabel } from "./scalerDefaults.js";
 
@@ -131,7 +132,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "",
     "",
   );
-  add(...rngSection, "", "", ...dataSection(c.data, dataFile), "", "", ...initSection(c.model, shapes), "", "");
+  add(...rngSection, "", "", ...dataSection(c.data, dataFile), "", "", ...normalizeSection(c, run?.model.normalization), "", "", ...initSection(c.model, shapes), "", "");
   add(...activationSection, "", "");
   add(
     "def make_model():",
@@ -160,6 +161,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "    x, y = make_data()",
     `    if x.shape[1] != ${c.model.inputs} or y.shape[1] != OUTPUTS:`,
     `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has ${c.model.inputs} and {OUTPUTS}")`,
+    "    x, y = normalize_data(x, y)",
     "    if BATCH_SIZE % world:",
     '        raise SystemExit(f"BATCH_SIZE {BATCH_SIZE} is not a multiple of the {world} ranks")',
     '    local_rank = int(os.environ.get("LOCAL_RANK", "0"))',
