@@ -36,3 +36,9 @@ export { fp8Bits, fromFp8Bits, roundFp8, FP8, type Fp8Format } from "./numerics/
 export { exportDeepSpeed, importDeepSpeed, deepSpeedCaveats, type DeepSpeedConfig, type DeepSpeedFp16, type ImportedDeepSpeed } from "./export/deepspeed.js";
 export { describeNumber, formatNumberInfo, type NumberInfo, type FormatInfo } from "./inspect/numberInfo.js";
 export { formatComparison, formatSweep } from "./inspect/formatTables.js";
+export { roundTo, bitsOf, fromBits, roundArray, roundOptionsSchema, type RoundOptions, type RoundedArray, type Rounding } from "./numerics/round.js";
+export { ELEMENT_FORMATS, FORMATS as ELEMENT_FORMAT_SPECS, type ElementFormat, type FormatSpec } from "./numerics/formats.js";
+export { randomBits } from "./numerics/randomBits.js";
+export { blockRecipeSchema, BLOCK_RECIPES, OPERAND_ROLES, type BlockRecipe, type BlockRecipeInput, type OperandRole } from "./numerics/blockRecipe.js";
+export { quantize, type QuantizeOptions, type QuantizedTensor, type QuantizedLayout } from "./numerics/blockQuantize.js";
+export { blockForensics, blockForensicsSchema, recipeLabel, WHAT_IF_RECIPES, type BlockForensics, type LayoutForensics, type ForensicsOptions } from "./numerics/blockForensics.js";

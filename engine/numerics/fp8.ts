@@ -5,12 +5,15 @@
 //   e5m2: bias 15, max 57344, min normal 2^-14, min subnormal 2^-16, Inf and NaN as IEEE
 //
 // fp32 -> fp8 rounds to nearest, ties to even, on the fp32 bit pattern (integer
-// arithmetic only, so the WGSL twin in engine/ops/quantize/fp8.wgsl is bit-identical). Values
-// beyond the range:
+// arithmetic only, so the WGSL twin in engine/ops/quantize/fp8.wgsl is bit-identical):
+// the encoder of every element format (formats.ts, the roundTo/bitsOf/fromBits API);
+// these are its fp8 names. Values beyond the range:
 //   saturating:     finite values -> ±max (the mode Transformer Engine casts with);
 //   non-saturating: e4m3 -> NaN, e5m2 -> ±Inf (what a plain torch .to(float8) does).
 // ±Inf and NaN inputs stay non-finite in both modes (e4m3 has no Inf: NaN), so a
 // saturating cast never hides an overflow that already happened upstream.
+import { decodeBits, encodeBits, f32Bits, FORMATS } from "./formats.js";
+
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
@@ -36,47 +39,14 @@ export const FP8: Record<Fp8Format, Fp8Spec> = {
   e5m2: { ebits: 5, mbits: 2, bias: 15, maxBits: 0x7b, max: 57344, minNormal: 2 ** -14, minSubnormal: 2 ** -16, overflowBits: 0x7c, nanBits: 0x7e },
 };
 
-/** fp32 value -> fp8 bit pattern (0..255). `x` is first rounded to fp32. */
+/** fp32 value -> fp8 bit pattern (0..255). `x` is first rounded to fp32. (formats.ts's encoder: the fp8 name kept.) */
 export function fp8Bits(format: Fp8Format, x: number, saturate: boolean): number {
-  const f = FP8[format];
-  f32[0] = x;
-  const b = u32[0];
-  const s = (b >>> 24) & 0x80;
-  const a = b & 0x7fffffff;
-  if (a > 0x7f800000) return s | f.nanBits;
-  if (a === 0x7f800000) return s | f.overflowBits; // Inf: e4m3 NaN, e5m2 Inf
-  const emin = 1 - f.bias; // exponent of the smallest normal
-  const sh = 23 - f.mbits; // fp32 mantissa bits dropped
-  let q: number;
-  if (a >= (127 + emin) << 23) {
-    // normal in fp8: rebias the exponent, round off `sh` bits (a carry may bump the exponent)
-    const r = a - ((127 - f.bias) << 23);
-    q = (r + (1 << (sh - 1)) - 1 + ((r >>> sh) & 1)) >>> sh;
-    if (q > f.maxBits) return s | (saturate ? f.maxBits : f.overflowBits);
-  } else {
-    // subnormal in fp8: value = m * 2^(e-150), unit 2^(emin - mbits): q = round(m >> k)
-    const e = a >>> 23;
-    if (e === 0) return s; // fp32 subnormals are far below half the smallest fp8 subnormal
-    const k = 150 + emin - f.mbits - e;
-    if (k >= 25) return s; // below half the smallest subnormal (m < 2^24)
-    const m = (a & 0x7fffff) | 0x800000;
-    q = m >>> k;
-    const rem = m & ((1 << k) - 1), half = 1 << (k - 1);
-    if (rem > half || (rem === half && (q & 1) === 1)) q++;
-  }
-  return s | q;
+  return encodeBits(f32Bits(x), FORMATS[format], saturate);
 }
 
-/** fp8 bit pattern -> its value (exact in fp32). */
+/** fp8 bit pattern -> its value (exact in fp32). (formats.ts's decoder: the fp8 name kept.) */
 export function fromFp8Bits(format: Fp8Format, bits: number): number {
-  const f = FP8[format];
-  const sign = bits & 0x80 ? -1 : 1;
-  const e = (bits >> f.mbits) & ((1 << f.ebits) - 1);
-  const m = bits & ((1 << f.mbits) - 1);
-  if (format === "e4m3" && (bits & 0x7f) === 0x7f) return NaN;
-  if (format === "e5m2" && e === 31) return m === 0 ? sign * Infinity : NaN;
-  if (e === 0) return sign * m * 2 ** (1 - f.bias - f.mbits);
-  return sign * (1 + m / (1 << f.mbits)) * 2 ** (e - f.bias);
+  return decodeBits(bits, FORMATS[format]);
 }
 
 /** Rounds to the nearest fp8 value (the round trip fp32 -> fp8 -> fp32). */

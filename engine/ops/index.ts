@@ -8,4 +8,8 @@ export { gatherRows, type GatherRowsArgs } from "./gatherRows/gatherRows.js";
 export { sgdStep, type SgdParams } from "./sgd/sgd.js";
 export { adamStep, type AdamParams } from "./adamw/adamw.js";
 export { quantizeFp8, type Fp8Cast } from "./quantize/quantize.js";
+export { castElements, type CastElementsArgs, type CastElementsParams } from "./castElements/castElements.js";
+export { blockQuantize, recordWords, RECORD_HEADER, BLOCK_WORDS, type BlockQuantizeArgs } from "./blockQuantize/blockQuantize.js";
+export { hadamard16, type HadamardArgs } from "./hadamard/hadamard.js";
+export { roundedUpdate, type RoundedUpdateArgs, type RoundedUpdateParams } from "./roundedUpdate/roundedUpdate.js";
 export { copiesOf, NO_COPIES, type OpContext } from "./op.js";

@@ -1,12 +1,16 @@
 // The ops a backend registers kernels for, by name, with their arguments. A backend's
 // op table (engine/backend/<name>/opTable.ts) has one kernel for each.
 import type { AdamArgs } from "./adamw/adamw.js";
+import type { BlockQuantizeArgs } from "./blockQuantize/blockQuantize.js";
+import type { CastElementsArgs } from "./castElements/castElements.js";
+import type { HadamardArgs } from "./hadamard/hadamard.js";
 import type { ActivationBackwardArgs, ActivationForwardArgs } from "./activation/activation.js";
 import type { GatherRowsArgs } from "./gatherRows/gatherRows.js";
 import type { MatmulArgs } from "./matmul/matmul.js";
 import type { MseArgs } from "./mse/mse.js";
 import type { Kernel } from "./op.js";
 import type { QuantizeFp8Args } from "./quantize/quantize.js";
+import type { RoundedUpdateArgs } from "./roundedUpdate/roundedUpdate.js";
 import type { SgdArgs } from "./sgd/sgd.js";
 import type { SumRowsArgs } from "./sumRows/sumRows.js";
 
@@ -20,6 +24,10 @@ export interface OpArgs {
   sgdStep: SgdArgs;
   adamStep: AdamArgs;
   quantizeFp8: QuantizeFp8Args;
+  castElements: CastElementsArgs;
+  blockQuantize: BlockQuantizeArgs;
+  hadamard16: HadamardArgs;
+  roundedUpdate: RoundedUpdateArgs;
 }
 
 export type OpName = keyof OpArgs;

@@ -1,10 +1,14 @@
 // The CPU backend's op table: the reference kernel of every op (engine/ops/<op>/cpu.ts).
 import { activationBackwardCpu, activationForwardCpu } from "../../ops/activation/cpu.js";
+import { blockQuantizeCpu } from "../../ops/blockQuantize/cpu.js";
+import { castElementsCpu } from "../../ops/castElements/cpu.js";
+import { hadamard16Cpu } from "../../ops/hadamard/cpu.js";
 import { adamStepCpu } from "../../ops/adamw/cpu.js";
 import { gatherRowsCpu } from "../../ops/gatherRows/cpu.js";
 import { matmulCpu } from "../../ops/matmul/cpu.js";
 import { mseLossCpu } from "../../ops/mse/cpu.js";
 import { quantizeFp8Cpu } from "../../ops/quantize/cpu.js";
+import { roundedUpdateCpu } from "../../ops/roundedUpdate/cpu.js";
 import type { OpTable } from "../../ops/registry.js";
 import { sgdStepCpu } from "../../ops/sgd/cpu.js";
 import { sumRowsCpu } from "../../ops/sumRows/cpu.js";
@@ -20,4 +24,8 @@ export const CPU_OPS: OpTable<CpuKernelContext> = {
   sgdStep: sgdStepCpu,
   adamStep: adamStepCpu,
   quantizeFp8: quantizeFp8Cpu,
+  castElements: castElementsCpu,
+  blockQuantize: blockQuantizeCpu,
+  hadamard16: hadamard16Cpu,
+  roundedUpdate: roundedUpdateCpu,
 };

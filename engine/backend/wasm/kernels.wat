@@ -20,4 +20,10 @@
 ;;@include ../../ops/mse/mse.wat
 ;;@include ../../ops/sgd/sgd.wat
 ;;@include ../../ops/adamw/adam.wat
+;;@include ../../ops/formats/formats.wat
+;;@include ../../ops/formats/arith.wat
+;;@include ../../ops/castElements/castElements.wat
+;;@include ../../ops/blockQuantize/blockQuantize.wat
+;;@include ../../ops/hadamard/hadamard16.wat
+;;@include ../../ops/roundedUpdate/roundedUpdate.wat
 )

@@ -1,10 +1,14 @@
 // The wasm backend's op table: each op's wasm kernel (engine/ops/<op>/wasm.ts and its .wat).
 import { activationBackwardWasm, activationForwardWasm } from "../../ops/activation/wasm.js";
+import { blockQuantizeWasm } from "../../ops/blockQuantize/wasm.js";
+import { castElementsWasm } from "../../ops/castElements/wasm.js";
+import { hadamard16Wasm } from "../../ops/hadamard/wasm.js";
 import { adamStepWasm } from "../../ops/adamw/wasm.js";
 import { gatherRowsWasm } from "../../ops/gatherRows/wasm.js";
 import { matmulWasm } from "../../ops/matmul/wasm.js";
 import { mseLossWasm } from "../../ops/mse/wasm.js";
 import { quantizeFp8Wasm } from "../../ops/quantize/wasm.js";
+import { roundedUpdateWasm } from "../../ops/roundedUpdate/wasm.js";
 import type { OpTable } from "../../ops/registry.js";
 import { sgdStepWasm } from "../../ops/sgd/wasm.js";
 import { sumRowsWasm } from "../../ops/sumRows/wasm.js";
@@ -20,4 +24,8 @@ export const WASM_OPS: OpTable<WasmKernelContext> = {
   sgdStep: sgdStepWasm,
   adamStep: adamStepWasm,
   quantizeFp8: quantizeFp8Wasm,
+  castElements: castElementsWasm,
+  blockQuantize: blockQuantizeWasm,
+  hadamard16: hadamard16Wasm,
+  roundedUpdate: roundedUpdateWasm,
 };

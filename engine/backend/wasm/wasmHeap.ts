@@ -19,6 +19,8 @@ export const STATS_RECORD = 768;
 export const STATS_LANES = 2048;
 /** a worker's job: 20 i32, then its last run's milliseconds as an f64 (nodeWorkers.ts) */
 export const WORKER_CONTROL = 1536;
+/** two element-format descriptors and 16 parameter words of the element-format ops (engine/ops/formats, 128 bytes) */
+export const FORMAT_SCRATCH = 3584;
 
 export class WasmHeap {
   readonly memory: WasmMemory;

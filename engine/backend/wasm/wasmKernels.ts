@@ -5,6 +5,10 @@ import binaries from "./kernels.wat";
 import type { WasmHeap } from "./wasmHeap.js";
 import type { ActivationKernel } from "../../ops/activation/wasm.js";
 import type { AdamKernel } from "../../ops/adamw/wasm.js";
+import type { BlockQuantizeKernel } from "../../ops/blockQuantize/wasm.js";
+import type { CastElementsKernel } from "../../ops/castElements/wasm.js";
+import type { HadamardKernel } from "../../ops/hadamard/wasm.js";
+import type { RoundedUpdateKernel } from "../../ops/roundedUpdate/wasm.js";
 import type { GatherKernel } from "../../ops/gatherRows/wasm.js";
 import type { GemmKernel } from "../../ops/matmul/wasm.js";
 import type { MseKernel } from "../../ops/mse/wasm.js";
@@ -23,7 +27,8 @@ export interface CoreKernels {
 }
 
 /** Every export of the module: the core's and each op's (engine/ops/<op>/wasm.ts). */
-export type Kernels = CoreKernels & GemmKernel & ColsumKernel & GatherKernel & ActivationKernel & MseKernel & SgdKernel & AdamKernel;
+export type Kernels = CoreKernels & GemmKernel & ColsumKernel & GatherKernel & ActivationKernel & MseKernel & SgdKernel & AdamKernel
+  & CastElementsKernel & BlockQuantizeKernel & HadamardKernel & RoundedUpdateKernel;
 
 /** Whether this runtime has relaxed SIMD: it validates the relaxed build. */
 export const hasRelaxedSimd = (): boolean => webAssembly().validate(binaries.relaxed);

@@ -1,10 +1,14 @@
 // The WebGPU backend's op table: each op's WGSL kernels (engine/ops/<op>/webgpu.ts).
 import { activationBackwardWebGpu, activationForwardWebGpu } from "../../ops/activation/webgpu.js";
+import { blockQuantizeWebGpu } from "../../ops/blockQuantize/webgpu.js";
+import { castElementsWebGpu } from "../../ops/castElements/webgpu.js";
+import { hadamard16WebGpu } from "../../ops/hadamard/webgpu.js";
 import { adamStepWebGpu } from "../../ops/adamw/webgpu.js";
 import { gatherRowsWebGpu } from "../../ops/gatherRows/webgpu.js";
 import { matmulWebGpu } from "../../ops/matmul/webgpu.js";
 import { mseLossWebGpu } from "../../ops/mse/webgpu.js";
 import { quantizeFp8WebGpu } from "../../ops/quantize/webgpu.js";
+import { roundedUpdateWebGpu } from "../../ops/roundedUpdate/webgpu.js";
 import type { OpTable } from "../../ops/registry.js";
 import { sgdStepWebGpu } from "../../ops/sgd/webgpu.js";
 import { sumRowsWebGpu } from "../../ops/sumRows/webgpu.js";
@@ -20,4 +24,8 @@ export const WEBGPU_OPS: OpTable<WebGpuKernelContext> = {
   sgdStep: sgdStepWebGpu,
   adamStep: adamStepWebGpu,
   quantizeFp8: quantizeFp8WebGpu,
+  castElements: castElementsWebGpu,
+  blockQuantize: blockQuantizeWebGpu,
+  hadamard16: hadamard16WebGpu,
+  roundedUpdate: roundedUpdateWebGpu,
 };
