@@ -11,7 +11,7 @@ import { exportSource, showUntitled } from "./exportSource.js";
 
 export async function exportDeepSpeedCommand(engine: EngineClient, output: vscode.OutputChannel, arg?: unknown): Promise<ExportOutcome> {
   try {
-    const { source, label } = await exportSource(engine, arg, "Export to DeepSpeed");
+    const { source, label } = await exportSource(engine, arg, "Export to DeepSpeed"); // a ds_config is data only: no note in restricted mode
     const content = exportDeepSpeedJson(source);
     const caveats = deepSpeedCaveats(source);
     output.appendLine(`Export to DeepSpeed: a ds_config from ${label}`);
