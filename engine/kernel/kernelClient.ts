@@ -151,8 +151,8 @@ export class KernelClient implements CellRunner {
     child.on("disconnect", () => {
       setTimeout(() => {
         if (this.child !== child) return;
-        this.end("the kernel closed its channel to this process (a cell called process.disconnect()?), so it was ended. Its variables are gone; the next cell starts a new kernel.", (m) => ({ status: "died", message: m }));
-      }, 1000).unref();
+        this.end("the kernel died: its channel to its owner closed while it lived on (a cell called process.disconnect()?), so it was ended. Its variables are gone; the next cell starts a new kernel.", (m) => ({ status: "died", message: m }));
+      }, 3000).unref();
     });
     child.on("exit", (code, signal) => {
       filter.end();
