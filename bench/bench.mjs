@@ -27,6 +27,7 @@ const swiftshader = "/usr/lib/chromium/vk_swiftshader_icd.json";
 if (!process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) process.env.VK_ICD_FILENAMES = swiftshader;
 
 const engine = await import("../dist/engine.mjs");
+const { ops } = engine;
 const tf = await import("@tensorflow/tfjs");
 const log = (...a) => console.error(...a);
 const load0 = os.loadavg();
@@ -119,7 +120,7 @@ async function ourMatmul(b, dtype, n) {
   const x = b.tensor([n, n], dtype, filled(n * n, 1)), w = b.tensor([n, n], dtype, filled(n * n, 2));
   const bias = b.tensor([n], dtype), out = b.tensor([n, n], dtype);
   const slow = quick || b.info.name === "cpu" || n >= 1024;
-  const ms = await timeMs(slow ? Math.min(REPS, 3) : REPS, slow ? 1 : 4, () => b.linearForward(out, x, w, bias), () => b.read(bias));
+  const ms = await timeMs(slow ? Math.min(REPS, 3) : REPS, slow ? 1 : 4, () => ops.matmul(b, { out, a: x, b: w, transB: true, bias }), () => b.read(bias));
   for (const t of [x, w, bias, out]) b.dispose(t);
   return gflops(n, ms);
 }
@@ -157,10 +158,9 @@ for (let l = 0; l < 3; l++) {
   const I = WIDTHS[l], O = WIDTHS[l + 1], B = BATCH, b = ours.wasm;
   const x = b.tensor([B, I], "f32", filled(B * I, 1)), w = b.tensor([O, I], "f32", filled(O * I, 2)), bias = b.tensor([O], "f32");
   const z = b.tensor([B, O], "f32"), dout = b.tensor([B, O], "f32", filled(B * O, 3)), dx = b.tensor([B, I], "f32"), dw = b.tensor([O, I], "f32"), db = b.tensor([O], "f32");
-  shapes.push({ name: `layer ${l + 1} forward z = x·w^T`, M: B, N: O, K: I, op: () => b.linearForward(z, x, w, bias) });
-  shapes.push({ name: `layer ${l + 1} dw = dout^T·x (+ db)`, M: O, N: I, K: B, op: () => b.linearBackward(null, dw, db, dout, x, w) });
-  // dx has no op of its own: linearBackward with dx minus the one without (medians of each)
-  if (l > 0) shapes.push({ name: `layer ${l + 1} dx = dout·w`, M: B, N: I, K: O, op: () => b.linearBackward(dx, dw, db, dout, x, w), minus: shapes.at(-1) });
+  shapes.push({ name: `layer ${l + 1} forward z = x·w^T`, M: B, N: O, K: I, op: () => ops.matmul(b, { out: z, a: x, b: w, transB: true, bias }) });
+  shapes.push({ name: `layer ${l + 1} dw = dout^T·x (+ db)`, M: O, N: I, K: B, op: () => { ops.matmul(b, { out: dw, a: dout, transA: true, b: x }); ops.sumRows(b, { out: db, x: dout }); } });
+  if (l > 0) shapes.push({ name: `layer ${l + 1} dx = dout·w`, M: B, N: I, K: O, op: () => ops.matmul(b, { out: dx, a: dout, b: w }) });
 }
 const gemmTimes = shapes.map(() => ({ ours: [], nn: [], nt: [] }));
 if (tfBackends.wasm) await tf.setBackend("wasm");
@@ -178,8 +178,7 @@ for (let r = 0; r < REPS; r++) {
 for (const t of tfOps) if (t) { t.nn.dispose(); t.nt.dispose(); }
 const gemm = shapes.map((s, i) => {
   const flop = 2 * s.M * s.N * s.K;
-  let ms = median(gemmTimes[i].ours);
-  if (s.minus) ms -= median(gemmTimes[shapes.indexOf(s.minus)].ours);
+  const ms = median(gemmTimes[i].ours);
   return { ...s, ours: flop / (ms * 1e6), nn: tfOps[i] ? flop / (median(gemmTimes[i].nn) * 1e6) : undefined, nt: tfOps[i] ? flop / (median(gemmTimes[i].nt) * 1e6) : undefined };
 });
 for (const g of gemm) log(`gemm ${g.name} [${g.M}x${g.K}]·[${g.K}x${g.N}]: wasm ${fmt(g.ours)}, tfjs-wasm NN ${fmt(g.nn)}, NT ${fmt(g.nt)} GFLOP/s`);
@@ -324,7 +323,7 @@ for (const n of SIZES) lines.push(`| ${n} | ${cols.map((c) => fmt(matmul[n][c]))
 lines.push("");
 
 lines.push("## (b) GEMM GFLOP/s at the reference MLP's 8 shapes (batch 256, 64-256-256-16)", "", `(${sections.b})`, "");
-lines.push("Ours: the wasm backend's own op as a training step calls it (dx by difference: linearBackward with dx minus without). TF.js wasm (XNNPACK): `tf.matMul` of the same M×K·K×N, as NN and as NT (B transposed).", "");
+lines.push("Ours: the wasm backend's own ops as a training step calls them (engine/ops: matmul, and sumRows for db). TF.js wasm (XNNPACK): `tf.matMul` of the same M×K·K×N, as NN and as NT (B transposed).", "");
 lines.push("| product | M×N×K | ours wasm | tfjs-wasm NN | tfjs-wasm NT | ours / NN |", "| --- | --- | --- | --- | --- | --- |");
 for (const g of gemm) lines.push(`| ${g.name} | ${g.M}×${g.N}×${g.K} | ${fmt(g.ours)} | ${fmt(g.nn)} | ${fmt(g.nt)} | ${g.nn ? fmt(g.ours / g.nn) + "x" : "–"} |`);
 lines.push("");

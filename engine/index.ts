@@ -15,6 +15,8 @@ export { selectBackend, registerWebGpu, type BackendChoice } from "./backend/sel
 export * from "./config/schema.js";
 export type * from "./train/runResult.js";
 export type * from "./backend/backend.js";
+export * as ops from "./ops/index.js";
+export type { Activation } from "./ops/activation/activation.js";
 export { RUN_RESULT_MIME } from "./train/runResult.js";
 export { roundF16, f16Bits, fromF16Bits, F16_MAX, F16_MIN_NORMAL, F16_MIN_SUBNORMAL } from "./numerics/float16.js";
 export { roundBf16, bf16Bits, fromBf16Bits } from "./numerics/bfloat16.js";

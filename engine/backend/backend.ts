@@ -1,8 +1,9 @@
-// The Backend interface: every kernel a mixed-precision training step needs.
+// The Backend interface: memory, casts, unscale-and-check, step state, statistics,
+// and `run`, which runs an op (engine/ops/<op>/) with the backend's kernel for it.
 //
-// The model, the loss, the scaler and the optimizers are written against this
-// interface only. The CPU backend (./cpu) is the readable reference; the WebGPU
-// backend (./webgpu) is checked against it.
+// The layers, the loss and the optimizers are written against this interface and the
+// ops only. The CPU backend (./cpu) is the readable reference; the wasm (./wasm) and
+// WebGPU (./webgpu) backends are checked against it.
 //
 // Conventions (llm.c style):
 // - Every op writes into tensors the caller allocated up front; no op allocates.
@@ -17,10 +18,10 @@
 // - Shapes are row-major. [B,I] is a batch of B rows of I features. Linear
 //   weights are [O,I] (PyTorch's nn.Linear layout).
 
+import type { OpContext } from "../ops/op.js";
+import type { OpArgs, OpName } from "../ops/registry.js";
+
 export type DType = "f32" | "f16" | "bf16";
-export type { Fp8Cast } from "../numerics/fp8Quantize.js";
-import type { Fp8Cast } from "../numerics/fp8Quantize.js";
-export type Activation = "relu" | "gelu" | "tanh" | "sigmoid" | "linear";
 
 /** An opaque handle to backend memory. */
 export interface Tensor {
@@ -112,12 +113,6 @@ export const HIST_MIN_EXP = -40;
 export const HIST_MAX_EXP = 24;
 export const HIST_BINS = HIST_MAX_EXP - HIST_MIN_EXP + 1;
 
-/** An activation written beside a product's output (Backend.linearForward's `activated`). */
-export interface Activated { act: Activation; out: Tensor }
-
-export interface SgdParams { lr: number; momentum: number; weightDecay: number }
-export interface AdamParams { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }
-
 export interface Backend {
   readonly info: BackendInfo;
 
@@ -145,47 +140,6 @@ export interface Backend {
   /** Current scaler state and applied-step count (waits). */
   readStepState(): Promise<{ scaler: ScalerState; appliedSteps: number }>;
 
-  // ---- data ---------------------------------------------------------------
-  /** out[r,:] = src[idx[offset + r], :] for r < out.shape[0]; rounded to out.dtype. idx holds row numbers (f32). */
-  gatherRows(out: Tensor, src: Tensor, idx: Tensor, offset: number): void;
-
-  // ---- layers (forward and backward side by side) ---------------------------
-  // The ops that round an fp32 result take an optional f32 output beside it: the same
-  // values before the cast, written in the same pass (no second product). The step's
-  // statistics read them as "before the cast" (engine/train/stepObserver.ts); leave
-  // them out and nothing extra is written.
-  /**
-   * out[B,O] = x[B,I] · w[O,I]^T + b[O], rounded to out.dtype.
-   * out32 (optional, f32, [B,O]): the same sums, rounded to f32 only.
-   * activated (optional): also activated.out = act(out), the values
-   * activationForward(activated.out, out, activated.act) gives after this op; a backend
-   * may fuse it into the product's store (wasm does for ReLU, so its worker thread's
-   * rows of the next layer's input stay in that thread's cache).
-   */
-  linearForward(out: Tensor, x: Tensor, w: Tensor, b: Tensor, out32?: Tensor, activated?: Activated): void;
-  /**
-   * dx[B,I] = dout[B,O] · w[O,I]      (skipped when dx is null: the first layer)
-   * dw[O,I] = dout^T[O,B] · x[B,I]
-   * db[O]   = sum_B dout[B,O]
-   * dx32 (optional, f32, [B,I]; ignored when dx is null) and dw32 (optional, f32, [O,I]):
-   * the same products as dx and dw, rounded to f32 only.
-   */
-  linearBackward(dx: Tensor | null, dw: Tensor, db: Tensor, dout: Tensor, x: Tensor, w: Tensor, dx32?: Tensor | null, dw32?: Tensor | null): void;
-  /** out = act(x), elementwise; x is the pre-activation */
-  activationForward(out: Tensor, x: Tensor, act: Activation): void;
-  /** dx = dout * act'(x), elementwise; x is the pre-activation */
-  activationBackward(dx: Tensor, dout: Tensor, x: Tensor, act: Activation): void;
-
-  // ---- loss -----------------------------------------------------------------
-  /**
-   * MSE in fp32: adds `weight * mean((y - yhat)^2)` to the step's loss, and writes the
-   * backward seed  seed = 2 (yhat - y) / n * weight * scale  rounded to seed.dtype,
-   * with n = yhat.size and scale the step's current loss scale.
-   * `weight` is 1 / accumulationSteps. With addToLoss false only the seed is written.
-   * seed32 (optional, f32, seed's size): the same seed, rounded to f32 only.
-   */
-  mseLoss(seed: Tensor, yhat: Tensor, y: Tensor, weight: number, addToLoss?: boolean, seed32?: Tensor): void;
-
   // ---- casts, unscale, checks ------------------------------------------------
   /** out = round_{out.dtype}(x) */
   cast(out: Tensor, x: Tensor): void;
@@ -199,25 +153,13 @@ export interface Backend {
   /** Records `tensorId` as the step's first non-finite tensor if x has NaN/Inf and none was recorded (no overflow flag). */
   checkFinite(x: Tensor, tensorId: number): void;
 
-  // ---- fp8 (engine/numerics/fp8Quantize.ts: the one definition) -------------
+  // ---- ops ------------------------------------------------------------------
   /**
-   * The fp8 cast of a matmul input: out = fl(q · fl(1/s)) with q = fp8(fl(x · s)),
-   * s as `cast.scaling` says (given, from x's own amax, or per block of 32); out is
-   * f32 of x's size. Writes record[4·slot .. 4·slot+3] = amax(x), s, the number of
-   * finite values that saturated (beyond the fp8 range after scaling) and the number
-   * of nonzero values flushed to zero (FP8_RECORD_WORDS a slot; record is f32).
+   * Runs op `op` (engine/ops/<op>/) with this backend's kernel from its op table. Call
+   * it through the op's own function (matmul(be, ...), ...), which checks the shapes
+   * first. `ctx` carries the fp32 copies an observed step wants (engine/ops/op.ts).
    */
-  quantizeFp8(out: Tensor, x: Tensor, cast: Fp8Cast, record: Tensor, slot: number): void;
-
-  // ---- optimizers (skip when the step's overflow flag is set or the scaler halted) --
-  /**
-   * PyTorch SGD: g' = g + wd·w; with momentum: buf = momentum·buf + g' (buf starts at 0,
-   * so the first step gives buf = g'), w -= lr·buf; without: w -= lr·g' and buf is
-   * neither read nor written (it may alias g32).
-   */
-  sgdStep(w: Tensor, g32: Tensor, buf: Tensor, p: SgdParams): void;
-  /** AdamW: w -= lr·wd·w; m,v moments; w -= lr · m̂ / (sqrt(v̂) + eps), t = applied steps + 1 */
-  adamStep(w: Tensor, g32: Tensor, m: Tensor, v: Tensor, p: AdamParams): void;
+  run<K extends OpName>(op: K, args: OpArgs[K], ctx?: OpContext): void;
 
   // ---- statistics ---------------------------------------------------------------
   /**

@@ -35,7 +35,7 @@ export interface PyTorchExport {
   files: { name: string; content: string }[];
 }
 
-/** Our activations (engine/backend/cpu/activations.ts): in fp64 from the pre-activation, rounded once to its dtype. */
+/** Our activations (engine/ops/activation/math.ts): in fp64 from the pre-activation, rounded once to its dtype. */
 const activationSection: string[] = [
   "GELU_C = math.sqrt(2 / math.pi)",
   "",

@@ -2,7 +2,7 @@
 // them (none after the last). Spec constructor and seeded initialisation; the
 // forward/backward code is in engine/train/net.ts, written against the Backend.
 import { mlpSpecSchema, type LayerWeights, type MlpSpec, type MlpSpecInput } from "../config/schema.js";
-import type { Activation } from "../backend/backend.js";
+import type { Activation } from "../ops/activation/activation.js";
 import { parseSpec } from "../config/validate.js";
 import { mulberry32 } from "../data/rng.js";
 

@@ -5,7 +5,7 @@
 //   e5m2: bias 15, max 57344, min normal 2^-14, min subnormal 2^-16, Inf and NaN as IEEE
 //
 // fp32 -> fp8 rounds to nearest, ties to even, on the fp32 bit pattern (integer
-// arithmetic only, so the WGSL twin in shaders/fp8.wgsl is bit-identical). Values
+// arithmetic only, so the WGSL twin in engine/ops/quantize/fp8.wgsl is bit-identical). Values
 // beyond the range:
 //   saturating:     finite values -> ±max (the mode Transformer Engine casts with);
 //   non-saturating: e4m3 -> NaN, e5m2 -> ±Inf (what a plain torch .to(float8) does).

@@ -1,5 +1,5 @@
 // The fp8 cast of a training tensor, as every backend computes it (the CPU backend
-// calls this; shaders/fp8Quantize.wgsl is its twin, tested bit for bit):
+// calls this; engine/ops/quantize/fp8Quantize.wgsl is its twin, tested bit for bit):
 //   s  = the scale (given, or from this tensor's amax: see fp8Scaling.ts)
 //   q  = fp8(fl(x · s))            round to nearest even, saturating or not
 //   x̂  = fl(q · fl(1/s))           what the matmul reads (fp32, exact q, one rounding)

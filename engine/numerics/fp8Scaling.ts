@@ -16,7 +16,7 @@
 //   non-finite block. Saturating or not as the recipe says (MX itself saturates).
 // Every division is an fp32 division correctly rounded (JS divides in fp64 and
 // rounds once more to fp32, which is exact for a quotient of two fp32 numbers), so
-// the WGSL twin (shaders/fp8.wgsl: integer long division) gets the same bits.
+// the WGSL twin (engine/ops/quantize/fp8.wgsl: integer long division) gets the same bits.
 import { FP8, type Fp8Format } from "./fp8.js";
 
 export const FP32_MAX = 3.4028234663852886e38;

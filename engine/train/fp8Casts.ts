@@ -10,7 +10,8 @@
 // saturated, flushed of every cast) is read back (one small read a step) and the
 // amax histories roll (engine/numerics/fp8Scaling.ts); current and block scaling are
 // computed by the backend inside the cast.
-import type { Backend, Fp8Cast, Tensor } from "../backend/backend.js";
+import type { Backend, Tensor } from "../backend/backend.js";
+import { quantizeFp8, type Fp8Cast } from "../ops/quantize/quantize.js";
 import type { Fp8Recipe } from "../config/schema.js";
 import type { Fp8Format } from "../numerics/fp8.js";
 import { FP8_RECORD_WORDS } from "../numerics/fp8Quantize.js";
@@ -54,7 +55,7 @@ export class Fp8Casts {
       scaling: r.recipe === "delayed" ? "tensor" : r.recipe,
       scale: this.delayed[slot].scale,
     };
-    this.backend.quantizeFp8(out, x, c, this.record, slot);
+    quantizeFp8(this.backend, { out, x, cast: c, record: this.record, slot });
   }
 
   /** After a step's ops are enqueued: reads the casts' record, logs it, updates the delayed scales. */

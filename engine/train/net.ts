@@ -2,6 +2,10 @@
 // B batch rows, I a layer's inputs, O its outputs. Every buffer is allocated
 // once here; the training step only enqueues ops.
 import type { Backend, DType, Tensor } from "../backend/backend.js";
+import { activationBackward } from "../ops/activation/activation.js";
+import { matmul } from "../ops/matmul/matmul.js";
+import { NO_COPIES, type OpContext } from "../ops/op.js";
+import { sumRows } from "../ops/sumRows/sumRows.js";
 import type { LayerWeights, MlpSpec } from "../config/schema.js";
 import { layerShapes, type LayerShape } from "../model/mlp.js";
 import type { Policy } from "./policy.js";
@@ -26,17 +30,6 @@ export interface LayerBuffers {
   gb32: Tensor; // [O]
   /** mixed-fp8: the dequantized fp8 matmul inputs (w above holds the fp8 weights) */
   fp8: { x: Tensor; dz: Tensor } | null; // [B,I] input, [B,O] gradient at z; f32
-}
-
-/**
- * fp32 copies of what a layer's ops round, written by the same ops in the same pass
- * (the Backend's optional f32 outputs): the statistics' "before the cast" values.
- * Each is absent where the policy stores that tensor in f32 already.
- */
-export interface Fp32Copies {
-  z?: Tensor; // [B,O] linear output
-  da?: Tensor; // [B,O] gradient at a (from the loss seed or the layer above's dx)
-  dw?: Tensor; // [O,I] weight gradient
 }
 
 export class Net {
@@ -128,7 +121,7 @@ export class Net {
   }
 
   // mixed-fp8: W_l and a_{l-1} are cast to fp8 (own scales) first; z_l is stored bf16
-  forwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
+  forwardLayer(l: number, ctx: OpContext = NO_COPIES): void {
     const be = this.backend, L = this.layers[l];
     if (L.fp8 && this.fp8) {
       this.fp8.cast(l, "weights", L.w, L.wMaster!);
@@ -136,18 +129,20 @@ export class Net {
     }
     // a = act(z) in the same op (a backend may fuse it into the product's store)
     const activated = L.a !== L.z ? { act: L.shape.activation, out: L.a } : undefined;
-    be.linearForward(L.z, L.fp8?.x ?? this.input(l), L.w, L.b, f32?.[l].z, activated);
+    matmul(be, { out: L.z, a: L.fp8?.x ?? this.input(l), b: L.w, transB: true, bias: L.b, activated }, ctx);
   }
 
   // backward from da of the last layer (the loss seed):
   // dz_l = da_l * act'(z_l) ;  da_{l-1} = dz_l · W_l ;  dW_l = dz_l^T · a_{l-1} ;  db_l = sum dz_l
-  backwardLayer(l: number, f32?: readonly Fp32Copies[]): void {
+  backwardLayer(l: number, ctx: OpContext = NO_COPIES): void {
     const be = this.backend, L = this.layers[l];
-    if (L.dz !== L.da) be.activationBackward(L.dz, L.da, L.z, L.shape.activation);
+    if (L.dz !== L.da) activationBackward(be, { dx: L.dz, dout: L.da, x: L.z, act: L.shape.activation }, ctx);
     // mixed-fp8: dz_l to fp8 (own scale); both backward matmuls (and db) read it, with the forward's fp8 x and W
     if (L.fp8 && this.fp8) this.fp8.cast(l, "grads", L.fp8.dz, L.dz);
-    const below = l > 0 ? this.layers[l - 1].da : null;
-    be.linearBackward(below, L.dw, L.db, L.fp8?.dz ?? L.dz, L.fp8?.x ?? this.input(l), L.w, l > 0 ? f32?.[l - 1].da : null, f32?.[l].dw);
+    const dz = L.fp8?.dz ?? L.dz, x = L.fp8?.x ?? this.input(l);
+    if (l > 0) matmul(be, { out: this.layers[l - 1].da, a: dz, b: L.w }, ctx); // dx = dz · W
+    matmul(be, { out: L.dw, a: dz, transA: true, b: x }, ctx); // dW = dz^T · x
+    sumRows(be, { out: L.db, x: dz }, ctx); // db = sum over rows of dz
   }
 
   dispose(): void {

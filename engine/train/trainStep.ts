@@ -11,6 +11,11 @@ import type { Backend, Tensor } from "../backend/backend.js";
 import type { LayerWeights, TrainConfig } from "../config/schema.js";
 import type { Dataset } from "../data/datasets.js";
 import { optimizerSlots } from "../optim/optimizers.js";
+import { adamStep } from "../ops/adamw/adamw.js";
+import { gatherRows } from "../ops/gatherRows/gatherRows.js";
+import { mseLoss } from "../ops/mse/mse.js";
+import { NO_COPIES } from "../ops/op.js";
+import { sgdStep } from "../ops/sgd/sgd.js";
 import { Net } from "./net.js";
 import type { Policy } from "./policy.js";
 import { slot } from "./slots.js";
@@ -55,21 +60,21 @@ export class TrainStep {
     be.beginStep(step);
     for (let m = 0; m < K; m++) {
       const lastMicro = m === K - 1;
-      const obs = lastMicro ? observer : null, f32 = obs?.copies;
+      const obs = lastMicro ? observer : null, ctx = obs?.ctx ?? NO_COPIES;
       const offset = (chunkStep * K + m) * B;
-      be.gatherRows(net.x, this.dataX, this.idx, offset);
-      be.gatherRows(net.y, this.dataY, this.idx, offset);
+      gatherRows(be, { out: net.x, src: this.dataX, idx: this.idx, offset });
+      gatherRows(be, { out: net.y, src: this.dataY, idx: this.idx, offset });
       // 1. forward: z = a·W^T + b, a = act(z), layer by layer
       for (let l = 0; l < L; l++) {
-        net.forwardLayer(l, f32);
+        net.forwardLayer(l, ctx);
         be.checkFinite(layers[l].z, slot(l, "activations"));
         obs?.forward(l);
       }
       // 2-3. loss in fp32, the scaled seed cast to the gradient dtype
-      be.mseLoss(last.da, net.output, net.y, 1 / K, true, f32?.[L - 1].da);
+      mseLoss(be, { seed: last.da, yhat: net.output, y: net.y, weight: 1 / K, addToLoss: true }, ctx);
       // 4. backward, from the last layer
       for (let l = L - 1; l >= 0; l--) {
-        net.backwardLayer(l, f32);
+        net.backwardLayer(l, ctx);
         obs?.backward(l);
       }
       // 5-6. unscale into fp32 (summing micro-batches) with the non-finite check, in backward order
@@ -86,8 +91,8 @@ export class TrainStep {
       const p = net.params(l), st = this.opt[l];
       const pairs: [Tensor, Tensor, number][] = [[p.w, Ly.gw32, 0], [p.b, Ly.gb32, 1]];
       for (const [w, g, k] of pairs) {
-        if (o.type === "adam") be.adamStep(w, g, st[k], st[k + 2], o);
-        else be.sgdStep(w, g, st[k] ?? g, o); // momentum 0: the buffer is unused
+        if (o.type === "adam") adamStep(be, { w, g32: g, m: st[k], v: st[k + 2], p: o });
+        else sgdStep(be, { w, g32: g, buf: st[k] ?? g, p: o }); // momentum 0: the buffer is unused
       }
       if (Ly.wMaster && Ly.bMaster) {
         be.cast(Ly.w, Ly.wMaster);

@@ -1,28 +1,29 @@
-// Instantiates the kernels (kernels.wat, assembled by the build) over a heap: the
+// Instantiates the kernels (kernels.wat and the op kernels it includes, assembled by the build) over a heap: the
 // relaxed-SIMD build where the runtime validates it (fused multiply-add in the GEMM), else
 // the plain SIMD build. A runtime without WebAssembly SIMD gets a clear error.
 import binaries from "./kernels.wat";
 import type { WasmHeap } from "./wasmHeap.js";
+import type { ActivationKernel } from "../../ops/activation/wasm.js";
+import type { AdamKernel } from "../../ops/adamw/wasm.js";
+import type { GatherKernel } from "../../ops/gatherRows/wasm.js";
+import type { GemmKernel } from "../../ops/matmul/wasm.js";
+import type { MseKernel } from "../../ops/mse/wasm.js";
+import type { SgdKernel } from "../../ops/sgd/wasm.js";
+import type { ColsumKernel } from "../../ops/sumRows/wasm.js";
 import { webAssembly, type WasmModule } from "./webAssembly.js";
 
-export interface Kernels {
+/** The core's exports (round.wat, check.wat, stats.wat). */
+export interface CoreKernels {
   round_inplace(p: number, n: number, mode: number): void;
   cast(dst: number, src: number, n: number, mode: number): void;
-  gemm(M: number, N: number, K: number, a: number, sam: number, sak: number, b: number, sbk: number, sbn: number, c: number, bias: number, mode: number, pack: number, scratch: number, c32: number, ca: number): void;
-  colsum(out: number, g: number, M: number, N: number, mode: number): void;
-  gather(out: number, src: number, idx: number, offset: number, rows: number, cols: number, mode: number): void;
-  activation(out: number, dout: number, x: number, n: number, act: number, mode: number): void;
-  mse(seed: number, yhat: number, y: number, n: number, weight: number, scale: number, mode: number, seed32: number): number;
   unscale(g32: number, g: number, n: number, scale: number, inv: number, accumulate: number): number;
   sumsq(p: number, n: number): number;
   nonfinite(p: number, n: number): number;
-  sgd(w: number, g: number, buf: number, n: number, lr: number, momentum: number, wd: number, mode: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, c1: number, c2: number, mode: number): void;
   observe(x: number, before: number, n: number, sub: number, out: number, lanes: number): void;
 }
 
-/** K values per GEMM block (gemm.wat's K_BLOCK) */
-export const K_BLOCK = 256;
+/** Every export of the module: the core's and each op's (engine/ops/<op>/wasm.ts). */
+export type Kernels = CoreKernels & GemmKernel & ColsumKernel & GatherKernel & ActivationKernel & MseKernel & SgdKernel & AdamKernel;
 
 /** Whether this runtime has relaxed SIMD: it validates the relaxed build. */
 export const hasRelaxedSimd = (): boolean => webAssembly().validate(binaries.relaxed);

@@ -1,4 +1,7 @@
-// The kernel table: each WGSL kernel, the preludes it needs and its bindings.
+// WGSL kernels: how a kernel is defined (its file, the preludes it needs, its bindings),
+// the shared preludes, and the core's kernels (casts, unscale-and-check, the step state,
+// statistics). Each op's kernels are defined beside their .wgsl files in the op's folder
+// (engine/ops/<op>/webgpu.ts) with `kernel()` and these preludes.
 // Binding 0 is always the kernel's uniform Params (a slice of the per-submit uniform
 // arena, bound with a dynamic offset); kernels that touch the step state have it at
 // binding 1 (shaders/stepState.wgsl). Preludes are whole files (and one generated from
@@ -7,27 +10,13 @@ import numerics from "./shaders/numerics.wgsl";
 import dispatch from "./shaders/dispatch.wgsl";
 import elementwise from "./shaders/elementwise.wgsl";
 import stepState from "./shaders/stepState.wgsl";
-import activations from "./shaders/activations.wgsl";
 import cast from "./shaders/cast.wgsl";
-import gatherRows from "./shaders/gatherRows.wgsl";
-import matmulNT from "./shaders/matmulNT.wgsl";
-import transposeToF32 from "./shaders/transposeToF32.wgsl";
-import columnSum from "./shaders/columnSum.wgsl";
-import activationForward from "./shaders/activationForward.wgsl";
-import activationBackward from "./shaders/activationBackward.wgsl";
-import mseLoss from "./shaders/mseLoss.wgsl";
 import reduceInto from "./shaders/reduceInto.wgsl";
 import unscaleCheck from "./shaders/unscaleCheck.wgsl";
 import checkFinite from "./shaders/checkFinite.wgsl";
-import sgdStep from "./shaders/sgdStep.wgsl";
-import adamStep from "./shaders/adamStep.wgsl";
 import beginStep from "./shaders/beginStep.wgsl";
 import endStep from "./shaders/endStep.wgsl";
 import observe from "./shaders/observe.wgsl";
-import fp8 from "./shaders/fp8.wgsl";
-import fp8Amax from "./shaders/fp8Amax.wgsl";
-import fp8Quantize from "./shaders/fp8Quantize.wgsl";
-import fp8Record from "./shaders/fp8Record.wgsl";
 import { layoutWgsl } from "./layout.js";
 
 /** How a storage binding is used: read-only or read-write. */
@@ -48,37 +37,30 @@ export interface KernelDef {
 export const WORKGROUP_SIZE = 64;
 
 const layout = layoutWgsl();
-const state = [layout, stepState];
-const oneD = [dispatch];
-const perWord = [dispatch, elementwise];
+/** Preludes: the step state at binding 1 (with the generated layouts). */
+export const STATE = [layout, stepState];
+/** Preludes: a one-dimensional dispatch (WORKGROUP_SIZE, linear_id). */
+export const ONE_D = [dispatch];
+/** Preludes: an elementwise kernel's entry point, one invocation per output word (elementwise.wgsl). */
+export const PER_WORD = [dispatch, elementwise];
+/** Prelude: the generated layouts alone (statistics slots). */
+export const LAYOUT = [layout];
 
-function k(name: string, source: string, preludes: string[], storage: Access[]): KernelDef {
+/** A kernel of `source` after numerics.wgsl and `preludes`. */
+export function kernel(name: string, source: string, preludes: string[], storage: Access[]): KernelDef {
   return { name, source, preludes: [numerics, ...preludes], storage, fixed: preludes.includes(dispatch) ? { WORKGROUP_SIZE } : {} };
 }
 
+/** The core's kernels. */
 export const KERNELS = {
-  cast: k("cast", cast, perWord, ["read", "write"]),
-  gatherRows: k("gatherRows", gatherRows, perWord, ["read", "read", "write"]),
-  matmulNT: k("matmulNT", matmulNT, [], ["read", "read", "read", "write", "write"]),
-  transposeToF32: k("transposeToF32", transposeToF32, perWord, ["read", "write"]),
-  columnSum: k("columnSum", columnSum, perWord, ["read", "write"]),
-  activationForward: k("activationForward", activationForward, [activations, ...perWord], ["read", "write"]),
-  activationBackward: k("activationBackward", activationBackward, [activations, ...perWord], ["read", "read", "write"]),
-  mseLoss: k("mseLoss", mseLoss, [...oneD, ...state], ["write", "read", "read", "write", "write", "write"]),
-  reduceInto: k("reduceInto", reduceInto, [...oneD, ...state], ["write", "read"]),
-  unscaleCheck: k("unscaleCheck", unscaleCheck, [...oneD, ...state], ["write", "read", "write", "write"]),
-  checkFinite: k("checkFinite", checkFinite, [...oneD, ...state], ["write", "read"]),
-  sgdStep: k("sgdStep", sgdStep, [...state, ...perWord], ["write", "write", "read", "write"]),
-  adamStep: k("adamStep", adamStep, [...state, ...perWord], ["write", "write", "read", "write", "write"]),
-  beginStep: k("beginStep", beginStep, state, ["write"]),
-  endStep: k("endStep", endStep, state, ["write", "write"]),
-  observe: k("observe", observe, [...oneD, layout], ["read", "read", "write"]),
-  fp8Amax: k("fp8Amax", fp8Amax, [fp8, ...oneD], ["read", "write"]),
-  fp8Quantize: k("fp8Quantize", fp8Quantize, [fp8, ...oneD], ["read", "write", "write", "write"]),
-  fp8Record: k("fp8Record", fp8Record, [], ["read", "write"]),
+  cast: kernel("cast", cast, PER_WORD, ["read", "write"]),
+  reduceInto: kernel("reduceInto", reduceInto, [...ONE_D, ...STATE], ["write", "read"]),
+  unscaleCheck: kernel("unscaleCheck", unscaleCheck, [...ONE_D, ...STATE], ["write", "read", "write", "write"]),
+  checkFinite: kernel("checkFinite", checkFinite, [...ONE_D, ...STATE], ["write", "read"]),
+  beginStep: kernel("beginStep", beginStep, STATE, ["write"]),
+  endStep: kernel("endStep", endStep, STATE, ["write", "write"]),
+  observe: kernel("observe", observe, [...ONE_D, ...LAYOUT], ["read", "read", "write"]),
 } satisfies Record<string, KernelDef>;
-
-export type KernelName = keyof typeof KERNELS;
 
 /** The full WGSL text of a kernel: its preludes, then the kernel. */
 export function kernelSource(def: KernelDef): string {
@@ -87,8 +69,5 @@ export function kernelSource(def: KernelDef): string {
 
 /** dtype codes of the shaders' override constants (numerics.wgsl). */
 export const DT_CODE = { f32: 0, f16: 1, bf16: 2 } as const;
-export const ACT_CODE = { relu: 0, gelu: 1, tanh: 2, sigmoid: 3, linear: 4 } as const;
 export const RULE_CODE = { pytorch: 0, deepspeed: 1, apex: 2, keras: 3, jmp: 4 } as const;
-export const FMT_CODE = { e4m3: 0, e5m2: 1 } as const;
-export const SCALING_CODE = { tensor: 0, current: 1, block: 2 } as const;
 export const KIND_CODE = { static: 0, none: 1, dynamic: 2 } as const;

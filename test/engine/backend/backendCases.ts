@@ -3,7 +3,14 @@
 // reference and on every other backend that initialised, and compares.
 // Tolerances are per output dtype (about 2 ulps: accumulation order and fp32 vs fp64
 // intermediate results differ between backends); casts, gathers, counts are exact.
-import type { Activation, Backend, DType, ScalerRule, StepRecord, Tensor } from "../../../engine/backend/backend.js";
+import type { Backend, DType, ScalerRule, StepRecord, Tensor } from "../../../engine/backend/backend.js";
+import { activationBackward, activationForward, type Activation } from "../../../engine/ops/activation/activation.js";
+import { adamStep } from "../../../engine/ops/adamw/adamw.js";
+import { gatherRows } from "../../../engine/ops/gatherRows/gatherRows.js";
+import { mseLoss } from "../../../engine/ops/mse/mse.js";
+import { copiesOf } from "../../../engine/ops/op.js";
+import { sgdStep } from "../../../engine/ops/sgd/sgd.js";
+import { linearBackward, linearForward } from "./linearOps.js";
 import { initialScalerState } from "../../../engine/scaler/lossScaler.js";
 import { uniform } from "./backends.js";
 
@@ -86,7 +93,7 @@ function cases(): BackendCase[] {
     add(`gatherRows into ${dt}`, (b) => session(b, 1, async (mk) => {
       const src = mk([6, 5], "f32", uniform(30, -3, 3, 2)), idx = mk([6], "f32", Float32Array.from([9, 5, 0, 3, 3, 1]));
       const o = mk([4, 5], dt);
-      b.gatherRows(o, src, idx, 1);
+      gatherRows(b, { out: o, src, idx, offset: 1 });
       return { out: await out(b, o, "exact") };
     }));
 
@@ -94,23 +101,23 @@ function cases(): BackendCase[] {
       add(`linearForward ${dt} [${B},${I}]·[${O},${I}]^T`, (b) => session(b, 1, async (mk) => {
         const x = mk([B, I], dt, uniform(B * I, -2, 2, 3)), w = mk([O, I], dt, uniform(O * I, -1, 1, 4));
         const bias = mk([O], dt, uniform(O, -1, 1, 5)), z = mk([B, O], dt), z32 = mk([B, O], "f32");
-        b.linearForward(z, x, w, bias, z32); // z32: the same sums before the cast
+        linearForward(b, z, x, w, bias, z32); // z32: the same sums before the cast
         return { z: await out(b, z), z32: await out(b, z32) };
       }));
       add(`linearBackward ${dt} B=${B} I=${I} O=${O}`, (b) => session(b, 1, async (mk) => {
         const x = mk([B, I], dt, uniform(B * I, -2, 2, 6)), w = mk([O, I], dt, uniform(O * I, -1, 1, 7));
         const dout = mk([B, O], dt, uniform(B * O, -1, 1, 8));
         const dx = mk([B, I], dt), dw = mk([O, I], dt), db = mk([O], dt), dx32 = mk([B, I], "f32"), dw32 = mk([O, I], "f32");
-        b.linearBackward(dx, dw, db, dout, x, w, dx32, dw32);
+        linearBackward(b, dx, dw, db, dout, x, w, dx32, dw32);
         const dw2 = mk([O, I], "f32"), db2 = mk([O], "f32");
-        b.linearBackward(null, dw2, db2, dout, x, w); // first layer: no dx
+        linearBackward(b, null, dw2, db2, dout, x, w); // first layer: no dx
         return { dx: await out(b, dx), dw: await out(b, dw), db: await out(b, db), dx32: await out(b, dx32), dw32: await out(b, dw32), dwF32: await out(b, dw2), dbF32: await out(b, db2) };
       }));
     }
     add(`linearForward ${dt} inputs into an f32 output`, (b) => session(b, 1, async (mk) => {
       const x = mk([4, 8], dt, uniform(32, -2, 2, 9)), w = mk([6, 8], dt, uniform(48, -1, 1, 10));
       const bias = mk([6], "f32", uniform(6, -1, 1, 11)), z = mk([4, 6], "f32");
-      b.linearForward(z, x, w, bias);
+      linearForward(b, z, x, w, bias);
       return { z: await out(b, z) };
     }));
 
@@ -126,8 +133,8 @@ function cases(): BackendCase[] {
           xs[I + 1] = Infinity; ws[1] = 0; // row 1, column 0: Inf·0 = NaN
           const x = mk([B, I], dt, xs), w = mk([O, I], dt, ws), bias = mk([O], dt, uniform(O, -1, 1, 33));
           const z = mk([B, O], dt), a = mk([B, O], aDt), aSep = mk([B, O], aDt);
-          b.linearForward(z, x, w, bias, undefined, { act, out: a });
-          b.activationForward(aSep, z, act);
+          linearForward(b, z, x, w, bias, undefined, { act, out: a });
+          activationForward(b, { out: aSep, x: z, act });
           const fused = await b.read(a), separate = await b.read(aSep);
           const bad = Array.from(fused).findIndex((v, i) => !Object.is(v, separate[i]));
           if (bad >= 0) throw new Error(`${b.info.name}: act(z) beside the product differs from activationForward at [${bad}]: ${fused[bad]} vs ${separate[bad]}`);
@@ -141,8 +148,8 @@ function cases(): BackendCase[] {
         const xs = new Float32Array([...uniform(45, -6, 6, 12), -20, 20, 0, -1e-4, 1e-4]);
         const x = mk([5, 10], dt, xs), dout = mk([5, 10], dt, uniform(50, -2, 2, 13));
         const a = mk([5, 10], dt), dx = mk([5, 10], dt);
-        b.activationForward(a, x, act);
-        b.activationBackward(dx, dout, x, act);
+        activationForward(b, { out: a, x, act });
+        activationBackward(b, { dx, dout, x, act });
         return { a: await out(b, a), dx: await out(b, dx) };
       }));
     }
@@ -151,8 +158,8 @@ function cases(): BackendCase[] {
       const yhat = mk([8, 3], dt, uniform(24, -2, 2, 14)), y = mk([8, 3], "f32", uniform(24, -2, 2, 15));
       const seed = mk([8, 3], dt), seed2 = mk([8, 3], "f32"), seed32 = mk([8, 3], "f32");
       const r = await oneStep(b, () => {
-        b.mseLoss(seed, yhat, y, 0.5, true, seed32);
-        b.mseLoss(seed2, yhat, y, 0.5, false); // seed only: the loss is not counted twice
+        mseLoss(b, { seed, yhat, y, weight: 0.5, addToLoss: true }, copiesOf([[seed, seed32]]));
+        mseLoss(b, { seed: seed2, yhat, y, weight: 0.5, addToLoss: false }); // seed only: the loss is not counted twice
       });
       return { seed: await out(b, seed), seedF32: await out(b, seed2), seed32: await out(b, seed32), ...record(r) };
     }));
@@ -189,10 +196,10 @@ function cases(): BackendCase[] {
         const p = { lr: 0.1, momentum, weightDecay: 0.01 };
         for (let s = 0; s < 3; s++) {
           b.write(g32, uniform(30, -2, 2, 20 + s));
-          await oneStep(b, () => b.sgdStep(w, g32, buf, p));
+          await oneStep(b, () => sgdStep(b, { w, g32, buf, p }));
         }
         const bad = mk([6, 5], "f32", new Float32Array(30).fill(Infinity)), g32b = mk([6, 5], "f32");
-        await oneStep(b, () => { b.unscaleCheck(g32b, bad, false, true, 1); b.sgdStep(w, g32, buf, p); });
+        await oneStep(b, () => { b.unscaleCheck(g32b, bad, false, true, 1); sgdStep(b, { w, g32, buf, p }); });
         return { w: await out(b, w), buf: await out(b, buf) };
       }));
     }
@@ -203,7 +210,7 @@ function cases(): BackendCase[] {
       const bad = mk([4, 7], "f32", new Float32Array(28).fill(NaN)), g32b = mk([4, 7], "f32");
       for (let s = 0; s < 4; s++) {
         b.write(g32, uniform(28, -2, 2, 25 + s));
-        await oneStep(b, () => { if (s === 1) b.unscaleCheck(g32b, bad, false, true, 1); b.adamStep(w, g32, m, v, p); });
+        await oneStep(b, () => { if (s === 1) b.unscaleCheck(g32b, bad, false, true, 1); adamStep(b, { w, g32, m, v, p }); });
       }
       return { w: await out(b, w), m: await out(b, m), v: await out(b, v) };
     }));

@@ -1,5 +1,5 @@
-// The ops' optional fp32 outputs (Backend: linearForward's out32, linearBackward's dx32
-// and dw32, mseLoss's seed32), on every backend: each equals, bit for bit, the same op
+// The ops' fp32 copies from the op context (matmul's out, as the Linear layer's forward and dx, dw
+// products use it, and mseLoss's seed), on every backend: each equals, bit for bit, the same op
 // run into an f32 tensor, and asking for it leaves the rounded output unchanged.
 // (Cross-backend agreement of these outputs is in backendCases.ts.)
 import { after, test } from "node:test";
@@ -8,6 +8,9 @@ import type { Backend, DType, Tensor } from "../../../engine/backend/backend.js"
 import { initialScalerState } from "../../../engine/scaler/lossScaler.js";
 import { staticRule } from "./backendCases.js";
 import { cpu, otherBackends, releaseWebGpu, uniform } from "./backends.js";
+import { mseLoss } from "../../../engine/ops/mse/mse.js";
+import { copiesOf } from "../../../engine/ops/op.js";
+import { linearBackward, linearForward } from "./linearOps.js";
 
 after(releaseWebGpu);
 
@@ -29,17 +32,17 @@ for (const { name, backend, skip } of backends) {
         const x = mk([B, I], dt, uniform(B * I, -2, 2, 3)), w = mk([O, I], dt, uniform(O * I, -1, 1, 4));
         const bias = mk([O], dt, uniform(O, -1, 1, 5)), dout = mk([B, O], dt, uniform(B * O, -1, 1, 6));
         const z = mk([B, O], dt), zBoth = mk([B, O], dt), z32 = mk([B, O], "f32"), zRef = mk([B, O], "f32");
-        b.linearForward(z, x, w, bias);
-        b.linearForward(zBoth, x, w, bias, z32);
-        b.linearForward(zRef, x, w, bias);
+        linearForward(b, z, x, w, bias);
+        linearForward(b, zBoth, x, w, bias, z32);
+        linearForward(b, zRef, x, w, bias);
         await same(b, zBoth, z, "z with out32");
         await same(b, z32, zRef, "out32");
         const dx = mk([B, I], dt), dw = mk([O, I], dt), db = mk([O], dt);
         const dx2 = mk([B, I], dt), dw2 = mk([O, I], dt), db2 = mk([O], dt), dx32 = mk([B, I], "f32"), dw32 = mk([O, I], "f32");
         const dxRef = mk([B, I], "f32"), dwRef = mk([O, I], "f32"), dbRef = mk([O], "f32");
-        b.linearBackward(dx, dw, db, dout, x, w);
-        b.linearBackward(dx2, dw2, db2, dout, x, w, dx32, dw32);
-        b.linearBackward(dxRef, dwRef, dbRef, dout, x, w);
+        linearBackward(b, dx, dw, db, dout, x, w);
+        linearBackward(b, dx2, dw2, db2, dout, x, w, dx32, dw32);
+        linearBackward(b, dxRef, dwRef, dbRef, dout, x, w);
         await same(b, dx2, dx, "dx with dx32");
         await same(b, dw2, dw, "dw with dw32");
         await same(b, dx32, dxRef, "dx32");
@@ -51,9 +54,9 @@ for (const { name, backend, skip } of backends) {
         const losses: number[] = [];
         for (const withCopy of [false, true]) {
           b.beginStep(0);
-          if (withCopy) b.mseLoss(seedBoth, z, y, 0.5, true, seed32);
-          else b.mseLoss(seed, z, y, 0.5);
-          b.mseLoss(seedRef, z, y, 0.5, false);
+          if (withCopy) mseLoss(b, { seed: seedBoth, yhat: z, y, weight: 0.5, addToLoss: true }, copiesOf([[seedBoth, seed32]]));
+          else mseLoss(b, { seed, yhat: z, y, weight: 0.5, addToLoss: true });
+          mseLoss(b, { seed: seedRef, yhat: z, y, weight: 0.5, addToLoss: false });
           b.endStep();
           losses.push((await b.flush())[0].loss);
         }

@@ -10,6 +10,7 @@ import { cpu, otherBackends, releaseWebGpu, rng } from "./backends.js";
 import { fromFp8Bits } from "../../../engine/numerics/fp8.js";
 import type { Fp8Cast } from "../../../engine/numerics/fp8Quantize.js";
 import { train } from "../../../engine/train/run.js";
+import { quantizeFp8 } from "../../../engine/ops/quantize/quantize.js";
 
 after(releaseWebGpu);
 const backends = await otherBackends();
@@ -38,8 +39,8 @@ for (const { name, backend, skip } of backends) {
       const out = be.tensor([xs.length], "f32"), rout = ref.tensor([xs.length], "f32");
       const rec = be.tensor([8], "f32"), rrec = ref.tensor([8], "f32");
       for (const c of casts) {
-        be.quantizeFp8(out, x, c, rec, 1);
-        ref.quantizeFp8(rout, rx, c, rrec, 1);
+        quantizeFp8(be, { out, x, cast: c, record: rec, slot: 1 });
+        quantizeFp8(ref, { out: rout, x: rx, cast: c, record: rrec, slot: 1 });
         const got = await be.read(out), want = await ref.read(rout);
         for (let i = 0; i < xs.length; i++) {
           const ok = Number.isNaN(want[i]) ? Number.isNaN(got[i]) : bitsOf(got)[i] === bitsOf(want)[i];

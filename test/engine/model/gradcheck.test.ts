@@ -10,6 +10,7 @@ import { Net } from "../../../engine/train/net.js";
 import { policyFor } from "../../../engine/train/policy.js";
 import { fdGrads, type Act, type Layer64 } from "../../helpers/reference.js";
 import { mulberry32 } from "../../../engine/data/rng.js";
+import { mseLoss } from "../../../engine/ops/mse/mse.js";
 
 const none: ScalerRule = { kind: "none", rule: "pytorch", initScale: 1, growthFactor: 2, backoffFactor: 0.5, growthInterval: 1, hysteresis: 1, minScale: 0, maxScale: Infinity };
 
@@ -28,7 +29,7 @@ for (const act of ["relu", "gelu", "tanh", "sigmoid", "linear"] as Act[]) {
     be.write(net.y, Float32Array.from(ys.flat()));
     be.beginStep(0);
     net.forward();
-    be.mseLoss(net.layers[net.layers.length - 1].da, net.output, net.y, 1);
+    mseLoss(be, { seed: net.layers[net.layers.length - 1].da, yhat: net.output, y: net.y, weight: 1, addToLoss: true });
     for (let l = net.layers.length - 1; l >= 0; l--) net.backwardLayer(l);
     const ref: Layer64[] = layerShapes(spec).map((s, l) => ({ ...s, act: s.activation as Act, w: [...weights[l].weight], b: [...weights[l].bias] }));
     const fd = fdGrads(ref, xs, ys);

@@ -9,6 +9,7 @@ import { fromF16Bits } from "../../../../engine/numerics/float16.js";
 import { roundTo } from "../../../../engine/numerics/dtype.js";
 import { createWasmBackend } from "../../../../engine/backend/wasm/wasmBackend.js";
 import { uniform } from "../backends.js";
+import { linearForward } from "../linearOps.js";
 
 const wasm = await createWasmBackend();
 const bitsOf = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -64,8 +65,8 @@ for (const dt of ["f16", "bf16"] as const) {
     const xs = new Float32Array(B).fill(1), ws = edges.subarray(0, B * O).slice(0, O);
     const x = wasm.tensor([B, 1], "f32", xs), w = wasm.tensor([O, 1], "f32", ws);
     const bias = wasm.tensor([O], "f32", uniform(O, 0, 0, 1)), z = wasm.tensor([B, O], dt), z32 = wasm.tensor([B, O], "f32");
-    wasm.linearForward(z, x, w, bias);
-    wasm.linearForward(z32, x, w, bias);
+    linearForward(wasm, z, x, w, bias);
+    linearForward(wasm, z32, x, w, bias);
     const want = (await wasm.read(z32)).map((v) => roundTo(dt, v));
     assert.deepEqual(mismatches(await wasm.read(z), want), []);
     for (const t of [x, w, bias, z, z32]) wasm.dispose(t);

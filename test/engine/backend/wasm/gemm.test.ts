@@ -8,6 +8,7 @@ import type { Backend, DType, Tensor } from "../../../../engine/backend/backend.
 import { createWasmBackend } from "../../../../engine/backend/wasm/wasmBackend.js";
 import { roundTo } from "../../../../engine/numerics/dtype.js";
 import { cpu, uniform } from "../backends.js";
+import { linearBackward, linearForward } from "../linearOps.js";
 
 const wasm = await createWasmBackend(undefined, { threads: 1 });
 
@@ -16,8 +17,8 @@ async function layer(b: Backend, B: number, I: number, O: number, dt: DType) {
   const x = mk([B, I], dt, uniform(B * I, -1, 1, 1)), w = mk([O, I], dt, uniform(O * I, -1, 1, 2)), bias = mk([O], dt, uniform(O, -1, 1, 3));
   const dout = mk([B, O], dt, uniform(B * O, -1, 1, 4));
   const z = mk([B, O], dt), a = mk([B, O], dt), z32 = mk([B, O], "f32"), dx = mk([B, I], dt), dx32 = mk([B, I], "f32"), dw = mk([O, I], dt), dw32 = mk([O, I], "f32"), db = mk([O], dt);
-  b.linearForward(z, x, w, bias, z32, { act: "relu", out: a });
-  b.linearBackward(dx, dw, db, dout, x, w, dx32, dw32);
+  linearForward(b, z, x, w, bias, z32, { act: "relu", out: a });
+  linearBackward(b, dx, dw, db, dout, x, w, dx32, dw32);
   const out: Record<string, Float32Array> = {};
   for (const [k, t] of Object.entries({ z, a, z32, dx, dx32, dw, dw32, db })) out[k] = await b.read(t);
   for (const t of [x, w, bias, dout, z, a, z32, dx, dx32, dw, dw32, db]) b.dispose(t);

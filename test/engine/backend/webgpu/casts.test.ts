@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { bf16Bits, fromBf16Bits } from "../../../../engine/numerics/bfloat16.js";
 import { f16Bits, fromF16Bits } from "../../../../engine/numerics/float16.js";
 import { releaseWebGpu, rng, webgpuOrReason } from "../backends.js";
+import { linearForward } from "../linearOps.js";
 
 after(releaseWebGpu);
 const gpu = await webgpuOrReason();
@@ -111,7 +112,7 @@ test("webgpu matmul reads every finite fp16 pattern exactly", { skip }, async ()
   const x = gpu.tensor([8192, 8], "f16"), w = gpu.tensor([8, 8], "f32"), b = gpu.tensor([8], "f32"), out = gpu.tensor([8192, 8], "f32");
   gpu.writeWords(x, pack(halves));
   gpu.write(w, Float32Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0)));
-  gpu.linearForward(out, x, w, b);
+  linearForward(gpu, out, x, w, b);
   const got = await gpu.read(out);
   for (let i = 0; i < 65536; i++) {
     const want = fromF16Bits(halves[i]);

@@ -1,4 +1,4 @@
-// The WebGPU fp8 cast (shaders/fp8*.wgsl) bit for bit against the CPU reference
+// The WebGPU fp8 cast (engine/ops/quantize/fp8*.wgsl) bit for bit against the CPU reference
 // (engine/numerics/fp8.ts, fp8Quantize.ts): every E4M3 and E5M2 pattern, and fp32 /
 // bf16 inputs concentrated around the formats' rounding edges, for each scaling
 // recipe and both saturation modes: codes, dequantized values and the record.
@@ -8,6 +8,7 @@ import { fp8Bits, fromFp8Bits, FP8, type Fp8Format } from "../../../../engine/nu
 import { quantizeFp8, type Fp8Cast } from "../../../../engine/numerics/fp8Quantize.js";
 import { roundBf16 } from "../../../../engine/numerics/bfloat16.js";
 import { releaseWebGpu, rng, webgpuOrReason } from "../backends.js";
+import { quantizeFp8 as quantizeFp8Op } from "../../../../engine/ops/quantize/quantize.js";
 
 after(releaseWebGpu);
 const gpu = await webgpuOrReason();
@@ -80,7 +81,7 @@ for (const f of ["e4m3", "e5m2"] as const) {
           const part = xsOnGpu.slice(lo, hi);
           const px = gpu.tensor([hi - lo], "f32", part), pout = gpu.tensor([hi - lo], "f32");
           const words = await gpu.fp8Codes(px, c);
-          gpu.quantizeFp8(pout, px, c, rec, 1);
+          quantizeFp8Op(gpu, { out: pout, x: px, cast: c, record: rec, slot: 1 });
           const got = await gpu.read(pout), gotRec = await gpu.read(rec);
           const want = new Float32Array(hi - lo), codes = new Uint8Array(hi - lo);
           const r = quantizeFp8(want, part, c, codes);

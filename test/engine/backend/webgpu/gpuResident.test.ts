@@ -12,6 +12,7 @@ import { initWeights } from "../../../../engine/model/mlp.js";
 import { parseTrainConfig } from "../../../../engine/config/validate.js";
 import { materialize } from "../../../../engine/data/datasets.js";
 import { releaseWebGpu, uniform, webgpuOrReason } from "../backends.js";
+import { gatherRows } from "../../../../engine/ops/gatherRows/gatherRows.js";
 
 after(releaseWebGpu);
 const gpu = await webgpuOrReason();
@@ -22,7 +23,7 @@ test("dispatches recorded before one submit each see their own uniforms", { skip
   const src = gpu.tensor([8, 3], "f32", uniform(24, -1, 1, 1));
   const idx = gpu.tensor([8], "f32", Float32Array.from([7, 6, 5, 4, 3, 2, 1, 0]));
   const outs = [0, 1, 2, 3, 4].map(() => gpu.tensor([2, 3], "f16"));
-  outs.forEach((o, k) => gpu.gatherRows(o, src, idx, k)); // offsets 0..4, no wait in between
+  outs.forEach((o, k) => gatherRows(gpu, { out: o, src, idx, offset: k })); // offsets 0..4, no wait in between
   const s = await gpu.read(src);
   for (const [k, o] of outs.entries()) {
     const got = await gpu.read(o);

@@ -1,5 +1,5 @@
 // matmulNT: C[M,N] = A[M,K] · B[N,K]^T (+ bias[N]) on f32 operands, fp32 accumulation,
-// rounded once to DT_C. linearForward is this with A = x, B = w; the backward products
+// rounded once to DT_C. A Linear layer's forward is this with A = x, B = w; the backward products
 // use it on transposed copies (transposeToF32.wgsl). f16/bf16 operands are decoded into
 // f32 scratch first (cast.wgsl, exact): an O(n²) pass that costs a few percent of the
 // O(n³) product here, where decoding inside the loop doubled its time (measured on

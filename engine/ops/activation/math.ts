@@ -1,7 +1,6 @@
-// Activation functions and their derivatives, in terms of the pre-activation x.
-// GELU is the tanh approximation (PyTorch's approximate="tanh"): WGSL has no erf,
-// and both backends must compute the same function.
-import type { Activation } from "../backend.js";
+// The activations and their derivatives in terms of the pre-activation x, in fp64: the
+// CPU reference's functions (activation.ts has the formulas and why GELU is the tanh form).
+import type { Activation } from "./activation.js";
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
