@@ -14,6 +14,7 @@ export { createWebGpuBackend } from "./backend/webgpu/register.js";
 export { selectBackend, registerWebGpu, type BackendChoice } from "./backend/select.js";
 export * from "./config/schema.js";
 export type * from "./train/runResult.js";
+export type { DataReport, DataColumn } from "./data/dataReport.js";
 export type * from "./backend/backend.js";
 export * as ops from "./ops/index.js";
 export type { Activation } from "./ops/activation/activation.js";

@@ -1,5 +1,5 @@
 // The end-of-run summary: headline numbers and per-layer underflow/overflow.
-import type { RunResult, TensorRole } from "../train/runResult.js";
+import type { RunResult, TensorRole, TensorStats } from "../train/runResult.js";
 import { fmtMs, fmtNum, fmtPct, fmtScale, fmtScaleRange, keyValues, table } from "./format.js";
 
 /** Share of gradient values (activation and weight gradients, all layers) that underflowed at a cast. */
@@ -27,6 +27,12 @@ const ROLE_HEADERS: [TensorRole, string][] = [
   ["weightGrads", "weight grads"],
 ];
 
+/** underflowed / overflowed at this cast, and the Inf/NaN it held where more (e.g. from the data's cast) */
+function cell(t: TensorStats): string {
+  const inf = t.inf + t.nan;
+  return `${fmtPct(t.underflow)} / ${fmtPct(t.overflow)}${inf > t.overflow ? ` (Inf ${fmtPct(inf)})` : ""}`;
+}
+
 export function runSummary(r: RunResult): string {
   const head = `${r.name ? `"${r.name}": ` : ""}${r.precision}, ${r.steps} steps on ${r.backend.name} (${r.backend.adapter}), ${fmtMs(r.timings.totalMs)}`;
   const n = r.overflowSteps.length;
@@ -46,14 +52,14 @@ export function runSummary(r: RunResult): string {
     ["layer", ...ROLE_HEADERS.map(([, h]) => h)],
     ...r.layers.map((l) => [
       `${l.layer}  ${l.inputs}->${l.outputs} ${l.activation}`,
-      ...ROLE_HEADERS.map(([role]) => `${fmtPct(l.tensors[role].underflow)} / ${fmtPct(l.tensors[role].overflow)}`),
+      ...ROLE_HEADERS.map(([role]) => cell(l.tensors[role])),
     ]),
   ];
   return [
     head,
     keyValues(rows),
     "",
-    "  per layer: share of values underflowed / overflowed at a cast",
+    "  per layer: share of values underflowed / overflowed at a cast (Inf: all Inf/NaN values, also those from the inputs)",
     table(layerRows, "  "),
   ].join("\n");
 }

@@ -41,7 +41,7 @@ function unknownKeysMessage(keys: readonly string[], known: readonly string[]): 
 }
 
 /** z.strictObject whose unknown-key error names the nearest known key and lists the allowed ones. */
-function strict<T extends z.ZodRawShape>(shape: T) {
+export function strict<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeysMessage(iss.keys, known) : undefined),
@@ -66,6 +66,35 @@ export const layerWeightsSchema = strict({
   bias: z.array(z.number()),
 });
 
+// ---- data normalisation (engine/data/normalize.ts) ---------------------------------------
+export const normalizeMethodSchema = z.enum(["standard", "minmax", "none"], {
+  error: 'a normalisation must be one of "standard", "minmax", "none"',
+});
+
+/** `normalize` of a data spec: one method for inputs and targets, or one each. */
+export const normalizeSpecSchema = z
+  .union([normalizeMethodSchema, strict({ inputs: normalizeMethodSchema.optional(), targets: normalizeMethodSchema.optional() })], {
+    error: 'normalize must be "standard", "minmax" or "none" (inputs and targets alike), or { "inputs": ..., "targets": ... } with one of those each',
+  })
+  .describe(
+    'per column, what the model sees: "standard" (x - mean) / std, "minmax" (x - min) / (max - min), into [0, 1], "none" the values as they are (the default). ' +
+      "The statistics come from the whole data set and stay with the run (its model's normalization): predict() takes and returns original units. " +
+      'A string applies to inputs and targets; { "inputs": "standard", "targets": "none" } sets each.',
+  );
+
+const finiteNumber = (what: string) => z.number({ error: `${what} must be a finite number` }).refine(Number.isFinite, { error: `${what} must be finite` });
+
+/** One side's normalisation: the model sees (x - shift[c]) / scale[c] in column c. */
+export const columnScalingSchema = strict({
+  method: normalizeMethodSchema,
+  shift: z.array(finiteNumber("shift[i]")),
+  scale: z.array(z.number({ error: "scale[i] must be a finite number > 0" }).gt(0, { error: "scale[i] must be > 0" }).refine(Number.isFinite, { error: "scale[i] must be finite" })),
+});
+
+export const normalizationSchema = strict({ inputs: columnScalingSchema, targets: columnScalingSchema }).describe(
+  "the data normalisation the weights were trained with (a previous run's model): predict() normalises its inputs and de-normalises its outputs with it; train() reuses it (data.normalize must name the same methods)",
+);
+
 export const mlpSpecSchema = strict({
     type: z.literal("mlp").default("mlp"),
     inputs: posInt("inputs", 65536),
@@ -77,6 +106,8 @@ export const mlpSpecSchema = strict({
     weights: z.array(layerWeightsSchema).optional(),
     /** the policy a previous run's `model` was trained in (informational) */
     precision: z.enum(["fp32", "fp16", "mixed-fp16", "mixed-bf16", "mixed-fp8"]).optional(),
+    /** the data normalisation of a previous run's `model` */
+    normalization: normalizationSchema.optional(),
   })
   .describe("A multi-layer perceptron: Linear layers with an activation between them (none after the last).");
 
@@ -162,6 +193,11 @@ export const optimizerSpecSchema = z.discriminatedUnion(
 );
 
 const samples = posInt("samples", 10_000_000);
+const normalize = normalizeSpecSchema.optional();
+/** A data value: finite, and finite in fp32 (the engine stores data in fp32: 1e39 would be Inf). */
+const dataValue = z
+  .number({ error: "is not a finite number: data must be finite" })
+  .refine((v) => Number.isFinite(Math.fround(v)), { error: "is beyond fp32's range (±3.4028e38): data is stored in fp32, where it would be Inf" });
 export const dataSpecSchema = z.discriminatedUnion(
   "type",
   [
@@ -175,6 +211,7 @@ export const dataSpecSchema = z.discriminatedUnion(
       /** targets are multiplied by this: small values make fp16 gradients underflow */
       targetScale: z.number().gt(0, { error: "targetScale must be > 0" }).refine(Number.isFinite, { error: "targetScale must be finite" }).default(1),
       hidden: posInt("hidden", 4096).default(32),
+      normalize,
     }),
     strict({
       type: z.literal("sine"),
@@ -185,17 +222,20 @@ export const dataSpecSchema = z.discriminatedUnion(
       noise: nonNegNumber("noise").default(0),
       amplitude: z.number().gt(0, { error: "amplitude must be > 0" }).default(1),
       frequency: z.number().gt(0, { error: "frequency must be > 0" }).default(1),
+      normalize,
     }),
     strict({
       type: z.literal("arrays"),
-      xs: z.array(z.array(z.number({ error: "is not a finite number: data must be finite" }))).min(1, { error: "xs must have at least one row" }),
-      ys: z.array(z.array(z.number({ error: "is not a finite number: data must be finite" }))).min(1, { error: "ys must have at least one row" }),
+      xs: z.array(z.array(dataValue)).min(1, { error: "xs must have at least one row" }),
+      ys: z.array(z.array(dataValue)).min(1, { error: "ys must have at least one row" }),
+      normalize,
     }),
     strict({
       type: z.literal("csv"),
       path: z.string().min(1),
       inputs: z.array(z.union([z.string(), z.number().int().min(0)])).min(1),
       targets: z.array(z.union([z.string(), z.number().int().min(0)])).min(1),
+      normalize,
     }),
   ],
   { error: 'data.type must be one of "teacher", "sine", "arrays", "csv"' },
@@ -256,6 +296,10 @@ export type ScalerSpec = z.infer<typeof scalerSpecSchema>;
 export type ScalerSpecInput = z.input<typeof scalerSpecSchema>;
 export type OptimizerSpec = z.infer<typeof optimizerSpecSchema>;
 export type DataSpec = z.infer<typeof dataSpecSchema>;
+export type NormalizeMethod = z.infer<typeof normalizeMethodSchema>;
+export type NormalizeSpec = z.infer<typeof normalizeSpecSchema>;
+export type ColumnScaling = z.infer<typeof columnScalingSchema>;
+export type Normalization = z.infer<typeof normalizationSchema>;
 export type DataSpecInput = z.input<typeof dataSpecSchema>;
 export type Precision = z.infer<typeof precisionSchema>;
 export type Fp8Recipe = z.infer<typeof fp8RecipeSchema>;

@@ -1,6 +1,7 @@
 // Validation with errors a person can act on: each names the field (as a JSON
 // path) and what is allowed, e.g. "batchSize must be a positive integer, got 0".
 import type { z } from "zod";
+import { normalizeMethods } from "../data/normalize.js";
 import { fp8RecipeSchema, trainConfigSchema, type TrainConfig } from "./schema.js";
 
 export class ConfigError extends Error {
@@ -51,6 +52,13 @@ export function parseSpec<S extends z.ZodType>(schema: S, input: unknown, prefix
   return r.data;
 }
 
+/** batchSize above the number of samples: refused, with both numbers. */
+export function batchSizeProblems(batchSize: number, samples: number): { path: string; message: string }[] {
+  return batchSize > samples
+    ? [{ path: "batchSize", message: `batchSize is ${batchSize} but the data has only ${samples} samples: a batch would repeat rows; use batchSize <= ${samples}` }]
+    : [];
+}
+
 /** Validates a train() argument or *.mplab.json content; throws ConfigError before any work. */
 export function parseTrainConfig(input: unknown): TrainConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new ConfigError([{ path: "", message: "config must be an object" }]);
@@ -75,6 +83,19 @@ export function parseTrainConfig(input: unknown): TrainConfig {
   if (d.type === "teacher" || d.type === "sine") {
     if (d.inputs !== m.inputs) problems.push({ path: "data.inputs", message: `data.inputs is ${d.inputs} but model.inputs is ${m.inputs}: they must match` });
     if (d.outputs !== m.outputs) problems.push({ path: "data.outputs", message: `data.outputs is ${d.outputs} but model.outputs is ${m.outputs}: they must match` });
+  }
+  // a csv file's rows are known only once read: train() checks those (checkBatchSize)
+  const samples = d.type === "arrays" ? d.xs.length : d.type === "csv" ? null : d.samples;
+  if (samples !== null) problems.push(...batchSizeProblems(config.batchSize, samples));
+  if (m.normalization) {
+    const n = m.normalization, want = normalizeMethods(d);
+    for (const [side, width] of [["inputs", m.inputs], ["targets", m.outputs]] as const) {
+      const s = n[side];
+      if (s.shift.length !== width || s.scale.length !== width)
+        problems.push({ path: `model.normalization.${side}`, message: `model.normalization.${side} must have ${width} shifts and ${width} scales (one per ${side === "inputs" ? "input" : "target"} column), got ${s.shift.length} and ${s.scale.length}` });
+      if (s.method !== want[side])
+        problems.push({ path: "data.normalize", message: `data.normalize asks for "${want[side]}" ${side}, but the model was trained on "${s.method}" ${side} (model.normalization): a trained model keeps its statistics, so set data.normalize to the model's methods, or drop model.normalization to start over` });
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -24,8 +24,10 @@ export async function readCsv(spec: Extract<DataSpec, { type: "csv" }>): Promise
   const num = (row: string[], i: number, line: number) => {
     const v = Number(row[i]);
     if (row[i] === undefined || row[i] === "" || !Number.isFinite(v)) throw new Error(`${spec.path}: line ${line}, column ${header[i] ?? i}: ${JSON.stringify(row[i] ?? "")} is not a finite number`);
+    if (!Number.isFinite(Math.fround(v))) throw new Error(`${spec.path}: line ${line}, column ${header[i] ?? i}: ${row[i]} is beyond fp32's range (±3.4028e38); data is stored in fp32, where it would be Inf`);
     return v;
   };
   const body = rows.slice(1);
-  return fromRows(body.map((row, r) => xi.map((i) => num(row, i, r + 2))), body.map((row, r) => yi.map((i) => num(row, i, r + 2))), "data");
+  const data = fromRows(body.map((row, r) => xi.map((i) => num(row, i, r + 2))), body.map((row, r) => yi.map((i) => num(row, i, r + 2))), "data");
+  return { ...data, names: { inputs: xi.map((i) => header[i]), targets: yi.map((i) => header[i]) } };
 }

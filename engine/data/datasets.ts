@@ -12,6 +12,8 @@ export interface Dataset {
   x: Float32Array;
   /** [samples, outputs] */
   y: Float32Array;
+  /** column names where the source has them (a CSV header) */
+  names?: { inputs: string[]; targets: string[] };
 }
 
 type Without<T, K extends string> = T extends unknown ? Omit<T, K> : never;
@@ -22,10 +24,9 @@ export const datasets = {
   teacher: (o: Opts<"teacher">) => parseSpec(dataSpecSchema, { type: "teacher", ...o }, "data"),
   /** y_j = amplitude · sin(frequency · sum(x) + j), x uniform in [-π, π]. */
   sine: (o: Opts<"sine">) => parseSpec(dataSpecSchema, { type: "sine", ...o }, "data"),
-  fromArrays: (xs: number[][], ys: number[][]) => parseSpec(dataSpecSchema, { type: "arrays", xs, ys }, "data"),
+  fromArrays: (xs: number[][], ys: number[][], o: Omit<Opts<"arrays">, "xs" | "ys"> = {}) => parseSpec(dataSpecSchema, { type: "arrays", xs, ys, ...o }, "data"),
   /** A CSV file with a header row (Node only): columns by name or index. */
-  csv: (path: string, o: { inputs: (string | number)[]; targets: (string | number)[] }) =>
-    parseSpec(dataSpecSchema, { type: "csv", path, ...o }, "data"),
+  csv: (path: string, o: Omit<Opts<"csv">, "path">) => parseSpec(dataSpecSchema, { type: "csv", path, ...o }, "data"),
 };
 
 function teacher(spec: Extract<DataSpec, { type: "teacher" }>): Dataset {
@@ -73,6 +74,7 @@ export function fromRows(xs: number[][], ys: number[][], where = "data"): Datase
       if (!Array.isArray(row) || row.length !== width) throw new Error(`${where}.${name}[${r}] has ${Array.isArray(row) ? row.length : "no"} values, expected ${width} (the width of row 0)`);
       row.forEach((v, c) => {
         if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${where}.${name}[${r}][${c}] is ${v}: data must be finite numbers`);
+        if (!Number.isFinite(Math.fround(v))) throw new Error(`${where}.${name}[${r}][${c}] (row ${r}, column ${c}) is ${v}: beyond fp32's range (±3.4028e38); data is stored in fp32, where it would be Inf`);
         out[r * width + c] = v;
       });
     });

@@ -6,6 +6,7 @@
 // min_loss_scale > 0 and loss_scale_window > 0, an integer initial_scale_power.
 import type { OptimizerSpec, Precision, ScalerSpec, TrainConfig, TrainConfigInput } from "../config/schema.js";
 import type { RunResult } from "../train/runResult.js";
+import { normalizeMethods } from "../data/normalize.js";
 import { configOf } from "./configOf.js";
 import { jsonText } from "./jsonText.js";
 import { PRESET_DEFAULTS, resolveScaler } from "./scalerDefaults.js";
@@ -94,6 +95,9 @@ function dsMinLossScale(minScale: number): number {
 export function deepSpeedCaveats(x: TrainConfigInput | TrainConfig | RunResult): string[] {
   const c = configOf(x, "deepSpeedCaveats");
   const out: string[] = [];
+  const n = normalizeMethods(c.data);
+  if (n.inputs !== "none" || n.targets !== "none")
+    out.push(`the run normalised its data (inputs ${n.inputs}, targets ${n.targets}): a ds_config says nothing about data, so normalise it in your data pipeline the same way, per column (x - shift) / scale with the run's statistics (run.model.normalization)`);
   if (c.precision === "fp16") out.push("precision fp16 (no master weights) has no DeepSpeed equivalent: DeepSpeed's fp16 mode keeps fp32 master weights in the optimizer");
   if (c.precision === "fp32" || c.precision === "mixed-bf16") return out;
   const s = c.scaler;

@@ -14,6 +14,7 @@ import { exportSourceOf } from "./configOf.js";
 import { jsonText } from "./jsonText.js";
 import { arraysValues, DATA_FILE_SUFFIX, dataSection, initSection, MAX_INLINE_VALUES, rngSection } from "./pythonData.js";
 import { py, pyFloat, pyInt, pyStr, PYTHON_HEADER } from "./pythonLiteral.js";
+import { normalizeSection } from "./pythonNormalize.js";
 import { scalerSection } from "./pythonScaler.js";
 import { scalerLabel } from "./scalerDefaults.js";
 
@@ -140,7 +141,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "",
     "",
   );
-  add(...rngSection, "", "", ...dataSection(c.data, dataFile), "", "", ...initSection(c.model, shapes), "", "");
+  add(...rngSection, "", "", ...dataSection(c.data, dataFile), "", "", ...normalizeSection(c, run?.model.normalization), "", "", ...initSection(c.model, shapes), "", "");
   add(...activationSection, "", "");
   add(
     "def make_model():",
@@ -169,6 +170,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "    x, y = make_data()",
     `    if x.shape[1] != ${pyInt(c.model.inputs, "model.inputs")} or y.shape[1] != OUTPUTS:`,
     `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has {${pyInt(c.model.inputs)}} and {OUTPUTS}")`,
+    "    x, y = normalize_data(x, y)",
     "    if BATCH_SIZE % world:",
     '        raise SystemExit(f"BATCH_SIZE {BATCH_SIZE} is not a multiple of the {world} ranks")',
     '    local_rank = int(os.environ.get("LOCAL_RANK", "0"))',

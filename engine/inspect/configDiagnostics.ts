@@ -45,6 +45,18 @@ export function configDiagnostics(input: unknown, lastRun?: RunResult | null): C
   }
   if (!lastRun || lastRun.kind !== "mplab.run") return out;
   const report = inspect(lastRun);
+  // the data first, as in the report: its finding, and the fix for raw data
+  const data = report.data ?? [];
+  if (data.length) {
+    const first = report.findings[0] ?? "";
+    const raw = config.data.normalize === undefined;
+    out.push({
+      path: ["data"],
+      severity: data.some((d) => d.problem !== "large") ? "warning" : "information",
+      message: first,
+      ...(raw ? { fix: { title: 'Normalise inputs and targets (data.normalize: "standard")', path: ["data", "normalize"], value: "standard" } } : {}),
+    });
+  }
   if (s.type === "static" && config.precision !== "mixed-bf16") {
     const largest = Math.max(0, ...report.tensors.filter((t) => t.scaled && t.largest !== null).map((t) => t.largest!));
     // the statistics hold finite values only: where the last run overflowed, the smallest
@@ -99,6 +111,14 @@ export function runDiagnostics(run: RunResult, max = 20): RunEvent[] {
     const e = run.firstNonFinite.find((f) => f.step === step);
     return e ? `layer ${e.layer} ${e.tensor}` : "a gradient";
   };
+  // skipped for a cause no loss scale reaches (the data, the forward pass): one event that names it,
+  // not a "calibration" and a list of steps
+  const cause = run.skippedSteps > 0 ? inspect(run).rootCause : null;
+  if (cause && cause.kind !== "scale") {
+    out.push({ step: run.overflowSteps[0], severity: "warning", message: `${run.skippedSteps} of ${run.steps} steps skipped, the first at step ${run.overflowSteps[0]}: ${cause.finding}` });
+    if (run.status === "error" && run.error) out.push({ step: run.steps - 1, severity: "warning", message: run.error });
+    return out;
+  }
   let lead = 0;
   while (lead < run.overflowSteps.length && run.overflowSteps[lead] === lead) lead++;
   // only a scale that moved was calibrating (a static one skips every step the same way)

@@ -6,8 +6,14 @@ const pct = (x: number) => (x === 0 ? "0" : x < 1e-4 ? "<0.01%" : `${(100 * x).t
 const num = (x: number | null) => (x === null ? "-" : x.toPrecision(3));
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
-function keeps(t: TensorReport): string {
-  if (!t.scaled) return t.fitsFp16 ? "fits fp16" : "outside fp16";
+function keeps(t: TensorReport, gradientsAreEvidence: boolean): string {
+  if (!t.scaled) {
+    if (t.fitsFp16) return "fits fp16";
+    // name where the Inf came from: its own cast, or its input (layer 1: the data's cast)
+    if (t.nonFiniteFrom === "input" && t.overflow === 0) return `Inf/NaN from its input (${t.layer === 1 ? "the data's cast" : `layer ${t.layer - 1}`})`;
+    return t.nonFinite > 0 || t.overflow > 0 ? "overflows fp16" : "outside fp16";
+  }
+  if (!gradientsAreEvidence) return "- (not evidence: see the findings)";
   if (!t.window) return "-";
   if (isEmpty(t.window)) return `none (needs >= ${fmtPow2(t.window.min)} and <= ${fmtPow2(t.window.max)})`;
   return `${fmtPow2(t.window.min)} .. ${fmtPow2(t.window.max)}${t.smallestUnknown ? " (lower end: at least)" : ""}`;
@@ -19,13 +25,22 @@ export function formatReport(report: PrecisionReport): string {
     `Precision report${r.name ? `: ${r.name}` : ""} (${r.precision}, scaler ${r.scaler}, ${r.steps} steps, ${r.skippedSteps} skipped)`,
     "",
   ];
-  const head = ["layer", "tensor", "dtype", "zero", "underflow", "overflow", "smallest", "largest", "scales that keep it"];
-  const widths = [6, 17, 6, 8, 10, 9, 10, 10, 0];
+  const head = ["layer", "tensor", "dtype", "zero", "underflow", "overflow", "Inf/NaN", "smallest", "largest", "scales that keep it"];
+  const widths = [6, 17, 6, 8, 10, 9, 8, 10, 10, 0];
   const row = (cells: string[]) => cells.map((c, i) => (widths[i] ? pad(c, widths[i]) : c)).join(" ").trimEnd();
   lines.push(row(head));
   for (const t of r.tensors)
-    lines.push(row([String(t.layer), t.role, t.dtype, pct(t.zero), pct(t.underflow), pct(t.overflow), num(t.smallest), num(t.largest), keeps(t)]));
-  lines.push("", "(gradient magnitudes are shown without the loss scale)", "", "Findings:");
+    lines.push(row([String(t.layer), t.role, t.dtype, pct(t.zero), pct(t.underflow), pct(t.overflow), pct(t.nonFinite), num(t.smallest), num(t.largest), keeps(t, r.gradientsAreEvidence ?? true)]));
+  lines.push(
+    "",
+    "(overflow: finite values this tensor's own cast made Inf; Inf/NaN: all it held, also from its inputs. Gradient magnitudes are shown without the loss scale)",
+  );
+  if (r.data?.length) {
+    lines.push("", "Data columns (against the format the run casts to):");
+    for (const d of r.data)
+      lines.push(`  ${d.side === "inputs" ? "input " : "target"} ${d.name}: ${num(d.min)} to ${num(d.max)}${d.largest !== Math.max(Math.abs(d.min), Math.abs(d.max)) ? ` (${num(d.largest)} as normalised)` : ""}; ${d.problem === "large" ? "far from unit scale" : `${pct(d.share)} ${d.problem === "overflow" ? "beyond" : d.problem === "underflow" ? "underflow in" : "flushed in"} ${d.format}`}`);
+  }
+  lines.push("", "Findings:");
   for (const f of r.findings) lines.push(`- ${f}`);
   lines.push("", `Recommended scaler: ${JSON.stringify(r.recommendation.spec)}`);
   if (r.fp8) {

@@ -48,10 +48,35 @@ export const tensorReportSchema = z.object({
   /** like `window`, but the bottom keeps all but 0.1% of the nonzero values (from the exponent
    * histogram): one extreme value does not decide it. "use bf16" is advised when this is empty */
   coreWindow: scaleWindowSchema.nullable(),
-  /** weights/activations: whether they fit fp16 as they are (no scale applies to them) */
+  /** weights/activations: whether they fit fp16 as they are (no scale applies to them; no Inf/NaN) */
   fitsFp16: z.boolean(),
+  /**
+   * where its Inf/NaN values came from (null: none): "cast", its own cast overflowed (the
+   * value was finite in fp32); "input", what it was computed from was non-finite already
+   * (for layer 1's activations: the data, at its cast; else the layer below)
+   */
+  nonFiniteFrom: z.enum(["cast", "input"]).nullable().optional(),
 });
 export type TensorReport = z.infer<typeof tensorReportSchema>;
+
+/** A data column the run's cast breaks (engine/inspect/dataFindings.ts). */
+export const dataVerdictSchema = z.object({
+  side: z.enum(["inputs", "targets"]),
+  name: z.string(),
+  /** original units */
+  min: anyNumber,
+  max: anyNumber,
+  /** the largest magnitude as the model sees it (after normalisation) */
+  largest: anyNumber,
+  /** the format it was judged against (an fp32 run: fp16) */
+  format: z.enum(["fp16", "bf16", "e4m3"]),
+  /** overflow: beyond the format's range; underflow: nonzero values become 0; flush: fp8 E4M3 flushes them
+   * beside a larger column; large: fits, but far from unit scale */
+  problem: z.enum(["overflow", "underflow", "flush", "large"]),
+  /** share of the column's values concerned (0 for "large") */
+  share: anyNumber,
+});
+export type DataVerdict = z.infer<typeof dataVerdictSchema>;
 
 export const masterWeightsLayerSchema = z.object({
   layer: int,
@@ -88,7 +113,18 @@ export const precisionReportSchema = z.object({
   useBf16: z.object({ advised: z.boolean(), why: z.array(z.string()) }),
   masterWeights: z.object({ needed: z.boolean(), layers: z.array(masterWeightsLayerSchema), how: z.string() }),
   recommendation: scalerAdviceSchema,
+  /** ranked: the root cause first; consequences of one cause are folded into it */
   findings: z.array(z.string()),
+  /** the data columns the cast breaks, or that are far from unit scale (absent: results without data statistics) */
+  data: z.array(dataVerdictSchema).optional(),
+  /**
+   * what everything else follows from, when one thing does: the data at its cast, an overflow in
+   * the forward pass (no loss scale reaches it), or a loss scale too large on every observed step
+   */
+  rootCause: z.object({ kind: z.enum(["data", "forward", "scale"]), finding: z.string() }).nullable().optional(),
+  /** whether the gradient statistics measure this model's gradients (not so when the forward pass
+   * overflowed or every observed step overflowed: then no scale window is drawn from them) */
+  gradientsAreEvidence: z.boolean().optional(),
   /** mixed-fp8 runs: each fp8 tensor's scales and losses, the one that hurts, what to change (fp8Inspect.ts) */
   fp8: fp8InspectionSchema.optional(),
 });

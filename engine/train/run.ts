@@ -2,8 +2,9 @@
 // (progress after each, cancel between them), and assembles the RunResult.
 import type { Backend, StepRecord } from "../backend/backend.js";
 import { selectBackend, type BackendChoice } from "../backend/select.js";
-import { parseTrainConfig } from "../config/validate.js";
+import { batchSizeProblems, ConfigError, parseTrainConfig } from "../config/validate.js";
 import { materialize } from "../data/datasets.js";
+import { prepareData, type PreparedData } from "../data/prepare.js";
 import { initWeights } from "../model/mlp.js";
 import { initialScalerState, ruleFromSpec } from "../scaler/lossScaler.js";
 import { BatchOrder } from "./batches.js";
@@ -15,36 +16,37 @@ import { StepObserver } from "./stepObserver.js";
 import { TrainStep } from "./trainStep.js";
 import { checkMemoryBudget } from "./memoryEstimate.js";
 import { Shadow } from "./shadow.js";
+import { parseTrainOptions, type TrainOptions } from "./trainOptions.js";
 
-export interface TrainOptions {
-  backend?: BackendChoice | Backend;
-  signal?: AbortSignal;
-  onProgress?: (p: RunProgress) => void;
-  /** refuse a run whose estimated memory is above this many MiB, before allocating (memoryEstimate.ts) */
-  memoryBudgetMiB?: number;
-}
+export type { TrainOptions };
 
 const now = () => globalThis.performance.now();
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
-export async function train(configInput: unknown, opts: TrainOptions = {}): Promise<RunResult> {
+export async function train(configInput: unknown, optsInput: TrainOptions = {}): Promise<RunResult> {
   const t0 = now();
   const config = parseTrainConfig(configInput);
+  const opts = parseTrainOptions(optsInput);
   // the budget on the chosen backend, before the data or any buffer is made
   const chosen = await selectBackend(opts.backend ?? "auto");
+  const policy = policyFor(config.precision, config.fp8);
   let data: Awaited<ReturnType<typeof materialize>>;
+  let prepared: PreparedData;
   try {
     checkMemoryBudget(config, chosen.backend.info.name, opts.memoryBudgetMiB);
     data = await materialize(config.data);
     if (data.inputs !== config.model.inputs) throw new Error(`data has ${data.inputs} input columns but model.inputs is ${config.model.inputs}: they must match`);
     if (data.outputs !== config.model.outputs) throw new Error(`data has ${data.outputs} target columns but model.outputs is ${config.model.outputs}: they must match`);
+    const tooBig = batchSizeProblems(config.batchSize, data.samples);
+    if (tooBig.length) throw new ConfigError(tooBig);
+    // normalised in place, each column described, on the host before the upload
+    prepared = prepareData(data, config, policy.activations);
   } catch (e) {
     if (chosen.owned) chosen.backend.destroy();
     throw e;
   }
   const rule = ruleFromSpec(config.scaler);
   const { backend, owned } = chosen;
-  const policy = policyFor(config.precision, config.fp8);
   const steps = config.steps;
   const adaptive = config.chunkSize === undefined && backend.info.name !== "webgpu";
   const maxChunk = Math.min(steps, config.chunkSize ?? 50);
@@ -99,7 +101,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
     const runMs = now() - tRun;
     const { scaler } = await backend.readStepState();
     const layers = await observer.read();
-    const model = await readModel(ts, config, policy.precision);
+    const model = await readModel(ts, config, policy.precision, prepared.normalization);
     const overflowSteps = records.flatMap((r, i) => (r.overflow ? [i] : []));
     const losses = records.map((r) => r.loss);
     return {
@@ -125,6 +127,7 @@ export async function train(configInput: unknown, opts: TrainOptions = {}): Prom
       timings: { totalMs: now() - t0, setupMs: tRun - t0, stepsPerSecond: records.length / Math.max(1e-9, runMs / 1000) },
       scalerState: scaler,
       model,
+      data: prepared.report,
       ...(shadow ? { shadow: await shadow.report(records.length) } : {}),
       ...(ts.net.fp8 ? { fp8: ts.net.fp8.report(records.length, statsSteps.filter((s) => s < records.length).length) } : {}),
     };
@@ -165,13 +168,14 @@ function progressOf(all: StepRecord[], recs: StepRecord[], total: number, elapse
   };
 }
 
-async function readModel(ts: TrainStep, config: ReturnType<typeof parseTrainConfig>, precision: TrainedModel["precision"]): Promise<TrainedModel> {
+async function readModel(ts: TrainStep, config: ReturnType<typeof parseTrainConfig>, precision: TrainedModel["precision"], normalization: TrainedModel["normalization"]): Promise<TrainedModel> {
   const weights = [];
   for (let l = 0; l < ts.net.layers.length; l++) {
     const p = ts.net.params(l);
     weights.push({ weight: Array.from(await ts.backend.read(p.w)), bias: Array.from(await ts.backend.read(p.b)) });
   }
-  return { ...config.model, weights, precision };
+  const { normalization: _given, ...spec } = config.model;
+  return { ...spec, weights, precision, ...(normalization ? { normalization } : {}) };
 }
 
 /** Inline data up to this many values stays in a run's result (so Export to PyTorch can embed it). */
@@ -185,5 +189,5 @@ function summariseData(config: ReturnType<typeof parseTrainConfig>) {
   if (config.data.type !== "arrays") return { ...config, model };
   const d = config.data;
   if (d.xs.length * ((d.xs[0]?.length ?? 0) + (d.ys[0]?.length ?? 0)) <= KEPT_INLINE_VALUES) return { ...config, model };
-  return { ...config, model, data: { type: "arrays" as const, xs: [], ys: [], samples: config.data.xs.length } as typeof config.data };
+  return { ...config, model, data: { type: "arrays" as const, xs: [], ys: [], samples: d.xs.length, ...(d.normalize !== undefined ? { normalize: d.normalize } : {}) } as typeof config.data };
 }

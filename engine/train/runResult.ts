@@ -5,7 +5,8 @@
 // NaN/±Infinity (in a few statistics) travel through engine/payload/nonFinite.ts.
 import { z } from "zod";
 import type { BackendInfo, ScalerState } from "../backend/backend.js";
-import { layerWeightsSchema, mlpSpecSchema, precisionSchema, trainConfigSchema } from "../config/schema.js";
+import { layerWeightsSchema, mlpSpecSchema, normalizeSpecSchema, precisionSchema, trainConfigSchema } from "../config/schema.js";
+import { dataReportSchema } from "../data/dataReport.js";
 import { anyNumber, int } from "../payload/nonFinite.js";
 import { fp8ReportSchema } from "./fp8Report.js";
 
@@ -123,7 +124,7 @@ export type ShadowReport = z.infer<typeof shadowReportSchema>;
  */
 export const runConfigSchema = trainConfigSchema.extend({
   data: z.union([
-    z.object({ type: z.literal("arrays"), xs: z.array(z.array(anyNumber)).max(0), ys: z.array(z.array(anyNumber)).max(0), samples: int }),
+    z.object({ type: z.literal("arrays"), xs: z.array(z.array(anyNumber)).max(0), ys: z.array(z.array(anyNumber)).max(0), samples: int, normalize: normalizeSpecSchema.optional() }),
     trainConfigSchema.shape.data,
   ]),
 });
@@ -155,6 +156,8 @@ export const runResultSchema = z.object({
   timings: z.object({ totalMs: anyNumber, stepsPerSecond: anyNumber, setupMs: anyNumber }),
   scalerState: scalerStateSchema,
   model: trainedModelSchema,
+  /** each input and target column: original units, normalisation, what the policy's cast does to it (absent in results made before it existed) */
+  data: dataReportSchema.optional(),
   shadow: shadowReportSchema.optional(),
   /** mixed-fp8 only: the recipe and, per fp8 tensor, its scales, amax and saturated / flushed shares */
   fp8: fp8ReportSchema.optional(),

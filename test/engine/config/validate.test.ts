@@ -22,13 +22,13 @@ test("an unknown precision lists the allowed ones", () => refuses({ ...ok, preci
 test("an unknown scaler preset", () => refuses({ ...ok, scaler: { type: "dynamic", preset: "jax" } }, /scaler.preset must be one of/));
 test("a missing model is required", () => refuses({ ...ok, model: undefined }, /model is required/));
 test("a model whose inputs differ from the data's", () => refuses({ ...ok, model: { type: "mlp", inputs: 3, outputs: 1 } }, /data.inputs is 2 but model.inputs is 3/));
-test("data rows of the wrong width", () => refuses({ ...ok, data: { type: "arrays", xs: [[1, 2], [3]], ys: [[1], [2]] } }, /data.xs\[1\] has 1 values, expected 2/));
+test("data rows of the wrong width", () => refuses({ ...ok, batchSize: 2, data: { type: "arrays", xs: [[1, 2], [3]], ys: [[1], [2]] } }, /data.xs\[1\] has 1 values, expected 2/));
 test("NaN in the data names its row and column", () =>
   refuses({ ...ok, data: { type: "arrays", xs: [[1, 2], [3, Number.NaN]], ys: [[1], [2]] } }, /data.xs\[1\]\[1\] is not a finite number: data must be finite, got NaN/));
 test("Infinity in the targets", () => refuses({ ...ok, data: { type: "arrays", xs: [[1, 2]], ys: [[Infinity]] } }, /data.ys\[0\]\[0\] is not a finite number: data must be finite, got Infinity/));
 test("an lr below zero", () => refuses({ ...ok, optimizer: { type: "sgd", lr: -1 } }, /optimizer.lr must be a number >= 0, got -1/));
 test("trained weights of the wrong shape", () => refuses({ ...ok, model: { ...ok.model, weights: [{ weight: [1], bias: [0] }] } }, /model.weights\[0\] must have 1x2 weights and 1 biases/));
-test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /backend must be one of "auto", "cpu", "wasm", "webgpu"; got "tpu"/));
+test("an unknown backend", () => assert.rejects(train(ok, { backend: "tpu" as never }), /options.backend must be one of "auto", "cpu", "wasm", "webgpu" or a Backend object, got "tpu"/));
 
 test("spec constructors validate too", () => {
   assert.throws(() => mlp({ inputs: 0, outputs: 1 }), /model.inputs must be an integer from 1 to 65536, got 0/);
