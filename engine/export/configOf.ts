@@ -19,10 +19,13 @@ export function exportSourceOf(x: TrainConfigInput | TrainConfig | RunResult, wh
   if ((x as { kind?: unknown }).kind !== "mplab.run") return { config: parseTrainConfig(x), run: null };
   const run = parsePayload(runResultSchema, x, `${who}: the RunResult`);
   // a run keeps large inline arrays only as a summary (no rows, their count): the rest of
-  // its config is checked as train() would, with one placeholder row in their place
+  // its config is checked as train() would, with placeholder rows in their place (as many
+  // as a batch needs, up to the count: one row object shared, so a large batch costs little)
   const d = run.config.data;
   const summarised = d.type === "arrays" && !d.xs.length;
-  const placeholder = { type: "arrays", xs: [new Array(run.config.model.inputs).fill(0)], ys: [new Array(run.config.model.outputs).fill(0)] };
+  const rows = summarised ? Math.max(1, Math.min((d as { samples: number }).samples, run.config.batchSize)) : 0;
+  const { xs: _xs, ys: _ys, samples: _samples, ...rest } = d as { xs: unknown; ys: unknown; samples?: number };
+  const placeholder = { ...rest, xs: new Array(rows).fill(new Array(run.config.model.inputs).fill(0)), ys: new Array(rows).fill(new Array(run.config.model.outputs).fill(0)) };
   let config: TrainConfig;
   try {
     config = parseTrainConfig(summarised ? { ...run.config, data: placeholder } : run.config);
