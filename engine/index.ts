@@ -33,7 +33,7 @@ export { sweep, defaultSweepGrid, SWEEP_MIME, type SweepGrid, type SweepOptions,
 export { exportPyTorch, exportPyTorchFiles, type PyTorchExport, type PyTorchExportOptions } from "./export/pytorch.js";
 export { exportPyTorchFp8 } from "./export/pytorchFp8.js";
 export { fp8Bits, fromFp8Bits, roundFp8, FP8, type Fp8Format } from "./numerics/fp8.js";
-export { exportDeepSpeed, importDeepSpeed, deepSpeedCaveats, type DeepSpeedConfig, type DeepSpeedFp16, type ImportedDeepSpeed } from "./export/deepspeed.js";
+export { exportDeepSpeed, exportDeepSpeedJson, importDeepSpeed, deepSpeedCaveats, type DeepSpeedConfig, type DeepSpeedFp16, type ImportedDeepSpeed } from "./export/deepspeed.js";
 export { describeNumber, formatNumberInfo, type NumberInfo, type FormatInfo } from "./inspect/numberInfo.js";
 export { formatComparison, formatSweep } from "./inspect/formatTables.js";
 export { roundTo, bitsOf, fromBits, roundArray, roundOptionsSchema, type RoundOptions, type RoundedArray, type Rounding } from "./numerics/round.js";

@@ -85,7 +85,12 @@ export class ProtocolError extends Error {
 }
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, direction: string): T {
-  const decoded = decodeNonFinite(raw);
+  let decoded: unknown;
+  try {
+    decoded = decodeNonFinite(raw);
+  } catch (e) {
+    throw new ProtocolError(`invalid ${direction} message: ${(e as Error).message}`, null);
+  }
   const id = typeof (decoded as { id?: unknown })?.id === "string" ? (decoded as { id: string }).id : null;
   if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
     throw new ProtocolError(`${direction} message must be an object`, null);

@@ -7,7 +7,7 @@ import { UsageError, type Command } from "./command.js";
 import { demoCommand } from "./demo.js";
 import { runCommand } from "./run.js";
 import { trainCommand } from "./train.js";
-import { adoptParentTerminal, runFiltered } from "./stderrFilter.js";
+import { adoptParentTerminal, followParent, runFiltered } from "./stderrFilter.js";
 
 const commands: Command[] = [trainCommand, runCommand, demoCommand];
 
@@ -50,4 +50,5 @@ async function main(argv: string[]): Promise<number> {
 // train and demo load Dawn in this process: they run as a child whose stderr is filtered
 const inProcessGpu = ["train", "demo"].includes(process.argv[2] ?? "") && !process.argv.includes("-h") && !process.argv.includes("--help");
 adoptParentTerminal();
+followParent();
 process.exitCode = (inProcessGpu ? await runFiltered() : null) ?? (await main(process.argv.slice(2)));

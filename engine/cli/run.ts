@@ -4,15 +4,20 @@
 // and writes the outputs into the notebook (or to --out). The file is replaced by a
 // rename of a complete temporary file, so an interrupted or failed run never leaves half
 // a notebook; a cell that loops, exits or crashes ends the kernel, never this process.
+// No work is lost to the last write: the target is checked before the first cell, a
+// notebook edited on disk during the run is not overwritten (the outputs go beside it),
+// and SIGTERM and SIGHUP (a cancelled CI job, a dropped SSH session) are Ctrl-C: the cell
+// is interrupted and the outputs so far written; a signal during the write waits for it.
+import { constants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { BackendChoice } from "../backend/select.js";
 import { KernelClient } from "../kernel/kernelClient.js";
-import { cellName, executeNotebook } from "../notebook/executeNotebook.js";
+import { cellName, executeNotebook, type NotebookRunStatus } from "../notebook/executeNotebook.js";
 import { decodeNotebookBytes, NotebookFormatError, parseNotebook, serializeNotebook, type NbNotebook } from "../notebook/format.js";
 import type { RunProgress } from "../train/runResult.js";
 import { UsageError, type Command } from "./command.js";
-import { checkOutPath, writeAtomically } from "./files.js";
+import { checkOutPath, checkWritable, removePendingTemps, writeAtomically, writeBeside } from "./files.js";
 import { fmtMs } from "./format.js";
 import { parseMemoryBudget, MEMORY_BUDGET_USAGE } from "./memoryFlag.js";
 import { progressReporter, type ProgressReporter } from "./progress.js";
@@ -28,6 +33,9 @@ fails: the outputs so far, with the error in that cell, are written and the exit
 is 1. Cells run with the notebook's folder as the working directory. Ctrl-C interrupts
 the running cell; a cell that does not stop within a few seconds is ended with its
 kernel (a second Ctrl-C ends it at once); the outputs so far are written either way.
+SIGTERM and SIGHUP do the same. In place, a notebook that cannot be written is refused
+before the first cell, and one changed on disk during the run is left as it is: the
+outputs go to a new file beside it (NOTEBOOK.run.mpnb), named on stderr.
 
 Options:
   --out FILE                  write the executed notebook to FILE (default: in place)
@@ -37,10 +45,12 @@ ${MEMORY_BUDGET_USAGE}
   -q, --quiet                 no progress on stderr
   -h, --help                  this text
 
-Exit status: 0 every cell ran, 1 a cell failed or the notebook cannot be read or written,
-2 bad command line, 130 interrupted.`;
+Exit status: 0 every cell ran, 1 a cell failed or the notebook cannot be read or written
+(or changed on disk during the run), 2 bad command line, 130 interrupted (Ctrl-C), 143
+SIGTERM, 129 SIGHUP.`;
 
-async function readNotebook(file: string): Promise<NbNotebook> {
+/** The notebook and the bytes it was read from. */
+async function readNotebook(file: string): Promise<{ nb: NbNotebook; bytes: Buffer }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -48,7 +58,7 @@ async function readNotebook(file: string): Promise<NbNotebook> {
     throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   try {
-    return parseNotebook(decodeNotebookBytes(bytes));
+    return { nb: parseNotebook(decodeNotebookBytes(bytes)), bytes };
   } catch (e) {
     if (e instanceof NotebookFormatError) throw new Error(`${file} is not a notebook that can be run: ${e.message}. The file was left unchanged.`);
     throw e;
@@ -104,22 +114,23 @@ async function run(args: string[]): Promise<number> {
   };
 
   const budget = parseMemoryBudget(values["memory-budget"]);
-  if (values.out !== undefined) {
-    try {
-      await checkOutPath(target, [file]);
-    } catch (e) {
-      console.error(`mplab run: ${(e as Error).message}`);
-      return 1;
-    }
-  }
-
-  let nb: NbNotebook;
   try {
-    nb = await readNotebook(file);
+    if (values.out !== undefined) await checkOutPath(target, [file]);
+    else await checkWritable(file);
   } catch (e) {
     console.error(`mplab run: ${(e as Error).message}`);
     return 1;
   }
+
+  let nb: NbNotebook, original: Buffer;
+  try {
+    ({ nb, bytes: original } = await readNotebook(file));
+  } catch (e) {
+    console.error(`mplab run: ${(e as Error).message}`);
+    return 1;
+  }
+  // after a hang-up stderr may be gone: a failed progress line must not end the run before its write
+  process.stderr.on("error", () => {});
 
   // the kernel's own stderr (native warnings; Dawn's log lines and V8's crash dumps are
   // left out: the cell says why its kernel died)
@@ -133,52 +144,102 @@ async function run(args: string[]): Promise<number> {
     // work a cell left running may fail after the cell ended: reported, as in Jupyter, not fatal
     onBackground: (t) => process.stderr.write(`mplab run: a cell's background work failed: ${t}\n`),
   });
-  // the backend is chosen before any cell runs: --backend webgpu without an adapter fails here
-  const ready = await kernel.start().catch((e: Error) => ({ backendError: e.message, backend: undefined }));
-  if (ready.backendError || !ready.backend) {
-    kernel.dispose();
-    console.error(`mplab run: --backend ${backend}: ${ready.backendError}`);
-    return 1;
-  }
-  log(`mplab run: ${file} on the ${ready.backend.name} backend (${ready.backend.adapter})${ready.backend.note ? `: ${ready.backend.note}` : ""}`);
+  // Ctrl-C, SIGTERM, SIGHUP: while cells run, the first interrupts the running cell and
+  // the second ends the kernel; during the final write the write finishes first (a second
+  // signal stops it at once, removing its temporary file)
   const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) {
-      process.stderr.write("\nmplab run: interrupted again: ending the kernel now\n");
-      kernel.restart("interrupted: the kernel was ended (Ctrl-C twice)");
+  let phase: "running" | "writing" = "running";
+  let caught: NodeJS.Signals | null = null;
+  const exitStatus = (sig: NodeJS.Signals) => 128 + (constants.signals[sig] ?? 2);
+  const onSignal = (sig: NodeJS.Signals) => {
+    const name = sig === "SIGINT" ? "Ctrl-C" : sig;
+    if (phase === "writing") {
+      if (caught) {
+        removePendingTemps();
+        process.stderr.write(`\nmplab run: ${name} again: stopped before the write finished; ${target} is as it was\n`);
+        process.exit(exitStatus(caught));
+      }
+      caught = sig;
+      process.stderr.write(`\nmplab run: ${name}: the outputs are being written; finishing that first\n`);
       return;
     }
-    process.stderr.write("\nmplab run: interrupting the running cell (Ctrl-C again to end it at once)\n");
+    if (abort.signal.aborted) {
+      process.stderr.write(`\nmplab run: ${name} again: ending the kernel now\n`);
+      kernel.restart(`interrupted: the kernel was ended (${name} twice)`);
+      return;
+    }
+    caught = sig;
+    process.stderr.write(`\nmplab run: ${name}: interrupting the running cell (${name} again to end it at once); the outputs so far will be written\n`);
     abort.abort();
     kernel.interrupt();
   };
-  process.on("SIGINT", onSigint);
-  const progress = cellProgress(quiet);
-  const started = Date.now();
-  let status: Awaited<ReturnType<typeof executeNotebook>>;
+  const signals: NodeJS.Signals[] = process.platform === "win32" ? ["SIGINT"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const sig of signals) process.on(sig, onSignal);
   try {
-    status = await executeNotebook(nb, {
-      execute: (code, o) => kernel.execute(code, { ...o, defaults: { memoryBudgetMiB: budget } }),
-    }, {
-      signal: abort.signal,
-      onCellStart: (i, rank, total) => log(`mplab run: ${cellName(i)} (code cell ${rank} of ${total})`),
-      onCellEnd: () => progress.done(),
-      onProgress: (i, p) => progress.onProgress(i, p),
-    });
+    // the backend is chosen before any cell runs: --backend webgpu without an adapter fails here
+    const ready = await kernel.start().catch((e: Error) => ({ backendError: e.message, backend: undefined }));
+    if (ready.backendError || !ready.backend) {
+      kernel.dispose();
+      console.error(`mplab run: --backend ${backend}: ${ready.backendError}`);
+      return caught ? exitStatus(caught) : 1;
+    }
+    log(`mplab run: ${file} on the ${ready.backend.name} backend (${ready.backend.adapter})${ready.backend.note ? `: ${ready.backend.note}` : ""}`);
+    const progress = cellProgress(quiet);
+    const started = Date.now();
+    let status: Awaited<ReturnType<typeof executeNotebook>>;
+    try {
+      status = await executeNotebook(nb, {
+        execute: (code, o) => kernel.execute(code, { ...o, defaults: { memoryBudgetMiB: budget } }),
+      }, {
+        signal: abort.signal,
+        onCellStart: (i, rank, total) => log(`mplab run: ${cellName(i)} (code cell ${rank} of ${total})`),
+        onCellEnd: () => progress.done(),
+        onProgress: (i, p) => progress.onProgress(i, p),
+      });
+    } finally {
+      phase = "writing";
+      progress.done();
+      kernel.dispose();
+    }
+    log(`mplab run: writing the outputs to ${values.out ?? positionals[0]}`);
+    const written = await writeOutputs(file, values.out === undefined ? null : target, values.out ?? positionals[0], original, serializeNotebook(nb));
+    if (!written) return 1;
+    const code = report(status, written.shown, Date.now() - started, log);
+    if (written.moved) return 1;
+    return caught ? exitStatus(caught) : code;
   } finally {
-    progress.done();
-    process.removeListener("SIGINT", onSigint);
-    kernel.dispose();
+    for (const sig of signals) process.removeListener(sig, onSignal);
   }
+}
+
+/**
+ * Writes the executed notebook: to --out, else in place unless the notebook changed on
+ * disk since it was read (then to a new file beside it, saying so). Null when nothing
+ * could be written (the error said why).
+ */
+async function writeOutputs(file: string, out: string | null, shown: string, original: Buffer, text: string): Promise<{ shown: string; moved: boolean } | null> {
+  const target = out ?? file;
   try {
-    await writeAtomically(target, serializeNotebook(nb));
+    if (out === null) {
+      const now = await readFile(file).catch(() => null);
+      if (!now || !now.equals(original)) {
+        const beside = await writeBeside(file, text, "run");
+        console.error(`mplab run: ${shown} ${now ? "changed on disk" : "was removed"} while it ran: it was left as it is, and the outputs were written to ${beside}`);
+        return { shown: beside, moved: true };
+      }
+    }
+    await writeAtomically(target, text);
   } catch (e) {
     console.error(`mplab run: cannot write ${target}: ${(e as Error).message}`);
-    return 1;
+    return null;
   }
-  const shown = values.out ?? positionals[0];
+  return { shown, moved: false };
+}
+
+/** The run's last lines on stderr, and its exit status. */
+function report(status: NotebookRunStatus, shown: string, elapsedMs: number, log: (line: string) => void): number {
   if (status.status === "ok") {
-    log(`mplab run: ${status.cellsRun} code cells ran in ${fmtMs(Date.now() - started)}; outputs written to ${shown}`);
+    log(`mplab run: ${status.cellsRun} code cells ran in ${fmtMs(elapsedMs)}; outputs written to ${shown}`);
     return 0;
   }
   const name = cellName(status.cell);

@@ -9,6 +9,7 @@ import { train } from "../train/run.js";
 import type { BackendChoice } from "../backend/select.js";
 import type { RunResult } from "../train/runResult.js";
 import { UsageError, type Command } from "./command.js";
+import { encodeNonFinite } from "../payload/nonFinite.js";
 import { progressReporter } from "./progress.js";
 import { runSummary } from "./summary.js";
 
@@ -22,6 +23,7 @@ Options:
   --backend auto|cpu|wasm|webgpu
                               where to run (default auto: WebGPU on a GPU, else wasm)
   --json                      print the RunResult as JSON on stdout instead of the summary
+                              (NaN and Infinity as {"$nonFinite": "NaN" | "Infinity" | "-Infinity"})
   --out FILE                  also write the RunResult as JSON to FILE (not the config itself)
 ${MEMORY_BUDGET_USAGE}
   -q, --quiet                 no progress on stderr
@@ -105,7 +107,8 @@ async function run(args: string[]): Promise<number> {
     console.error(`mplab train: ${describeError(e, file)}`);
     return 1;
   }
-  const json = JSON.stringify(result, null, 2) + "\n";
+  // NaN and ±Infinity (an overflow step's gradient norm) in the one codec, as notebooks keep them: the exporters and the exported script's --compare read it back
+  const json = JSON.stringify(encodeNonFinite(result), null, 2) + "\n";
   if (values.out) {
     try {
       await writeAtomically(values.out, json);

@@ -8,6 +8,7 @@ import type { OptimizerSpec, Precision, ScalerSpec, TrainConfig, TrainConfigInpu
 import type { RunResult } from "../train/runResult.js";
 import { normalizeMethods } from "../data/normalize.js";
 import { configOf } from "./configOf.js";
+import { jsonText } from "./jsonText.js";
 import { PRESET_DEFAULTS, resolveScaler } from "./scalerDefaults.js";
 
 export interface DeepSpeedFp16 {
@@ -78,6 +79,11 @@ export function exportDeepSpeed(x: TrainConfigInput | TrainConfig | RunResult): 
     zero_optimization: { stage: zeroStage },
     steps_per_print: Math.max(1, Math.floor(c.steps / 10)),
   };
+}
+
+/** The ds_config as the JSON text to save (ASCII, finite numbers only: engine/export/jsonText.ts). */
+export function exportDeepSpeedJson(x: TrainConfigInput | TrainConfig | RunResult): string {
+  return jsonText(exportDeepSpeed(x), "exportDeepSpeed", 2) + "\n";
 }
 
 /** DeepSpeed wants an integer min_loss_scale > 0: ours rounded up (never below our floor), at least 1. */

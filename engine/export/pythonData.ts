@@ -1,32 +1,16 @@
-// Python text for the exported script: literals, and the parts that make its data, its
+// Python text for the exported script: the parts that make its data, its
 // batch order and its initial weights the run's own, number for number: our mulberry32,
 // normal and Fisher-Yates (engine/data/rng.ts), the teacher and sine generators
 // (engine/data/datasets.ts), BatchOrder (engine/train/batches.ts) and the MLP init
 // (engine/model/mlp.ts), each ported line by line (the same fp64 operations in the same
 // order, fp32 where ours stores to a Float32Array). Inline arrays are embedded up to
-// MAX_INLINE_VALUES; beyond that they go to a data file beside the script.
+// MAX_INLINE_VALUES; beyond that they go to a data file beside the script. Every value
+// enters through pythonLiteral.ts.
 import type { DataSpec, MlpSpec } from "../config/schema.js";
+import { py, pyFloat, pyInt, pyStr } from "./pythonLiteral.js";
 
-/** A JS value as a Python literal (numbers round-trip: JS prints the shortest exact decimal). */
-export function py(v: unknown): string {
-  if (v === null || v === undefined) return "None";
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") {
-    if (Number.isNaN(v)) return 'float("nan")';
-    if (!Number.isFinite(v)) return v > 0 ? 'float("inf")' : '-float("inf")';
-    return Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}` : String(v);
-  }
-  if (typeof v === "string") return JSON.stringify(v); // JSON string escapes are valid Python
-  if (Array.isArray(v)) return `[${v.map(py).join(", ")}]`;
-  if (typeof v === "object") return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`).join(", ")}}`;
-  throw new Error(`cannot write ${typeof v} as Python`);
-}
-
-/** A number as a Python float literal (torch.amp.GradScaler.update(new_scale) wants a float). */
-export function pyFloat(v: number): string {
-  const t = py(v);
-  return Number.isFinite(v) && /^-?\d+$/.test(t) ? `${t}.0` : t;
-}
+// the encoder's functions, for the sections that import them from here
+export { py, pyFloat } from "./pythonLiteral.js";
 
 /** Inline arrays with more values than this go to a data file beside the script. */
 export const MAX_INLINE_VALUES = 200_000;
@@ -96,15 +80,15 @@ export function initSection(model: MlpSpec, shapes: { inputs: number; outputs: n
     return [
       "def init_weights():",
       "    # the run's initial weights, as given in its config: [(weight [outputs * inputs], bias [outputs])]",
-      `    return ${py(model.weights.map((l) => [l.weight, l.bias]))}`,
+      `    return ${py(model.weights.map((l) => [l.weight, l.bias]), "model.weights")}`,
     ];
   }
   return [
     "def init_weights():",
-    `    # engine/model/mlp.ts: uniform in +-1/sqrt(fan_in) from mulberry32(${model.seed}), weight then bias a layer, fp32`,
-    `    rng = mulberry32(${model.seed})`,
+    "    # engine/model/mlp.ts: uniform in +-1/sqrt(fan_in) from mulberry32(model.seed), weight then bias a layer, fp32",
+    `    rng = mulberry32(${pyInt(model.seed, "model.seed")})`,
     "    out = []",
-    `    for inputs, outputs in ${py(shapes.map((s) => [s.inputs, s.outputs]))}:`,
+    `    for inputs, outputs in ${py(shapes.map((s) => [s.inputs, s.outputs]), "the layer shapes")}:`,
     "        bound = 1 / math.sqrt(inputs)",
     "        w = [f32((rng() * 2 - 1) * bound) for _ in range(outputs * inputs)]",
     "        b = [f32((rng() * 2 - 1) * bound) for _ in range(outputs)]",
@@ -120,9 +104,9 @@ export function dataSection(d: DataSpec, dataFile: string | null): string[] {
       return [
         "def make_data():",
         `    # "teacher" (engine/data/datasets.ts): targets from a random tanh network on N(0,1) inputs`,
-        `    n_, i_, o_, h_ = ${d.samples}, ${d.inputs}, ${d.outputs}, ${d.hidden}`,
-        `    noise, target_scale = ${py(d.noise)}, ${py(d.targetScale)}`,
-        `    rng = mulberry32(${d.seed})`,
+        `    n_, i_, o_, h_ = ${pyInt(d.samples, "data.samples")}, ${pyInt(d.inputs, "data.inputs")}, ${pyInt(d.outputs, "data.outputs")}, ${pyInt(d.hidden, "data.hidden")}`,
+        `    noise, target_scale = ${pyFloat(d.noise, "data.noise")}, ${pyFloat(d.targetScale, "data.targetScale")}`,
+        `    rng = mulberry32(${pyInt(d.seed, "data.seed")})`,
         "    w1 = [normal(rng) / math.sqrt(i_) for _ in range(h_ * i_)]",
         "    w2 = [normal(rng) / math.sqrt(h_) for _ in range(o_ * h_)]",
         "    x = np.zeros((n_, i_), dtype=np.float32)",
@@ -147,9 +131,9 @@ export function dataSection(d: DataSpec, dataFile: string | null): string[] {
       return [
         "def make_data():",
         `    # "sine" (engine/data/datasets.ts): y_j = amplitude * sin(frequency * sum(x) + j) + noise, x uniform in [-pi, pi)`,
-        `    n_, i_, o_ = ${d.samples}, ${d.inputs}, ${d.outputs}`,
-        `    amplitude, frequency, noise = ${py(d.amplitude)}, ${py(d.frequency)}, ${py(d.noise)}`,
-        `    rng = mulberry32(${d.seed})`,
+        `    n_, i_, o_ = ${pyInt(d.samples, "data.samples")}, ${pyInt(d.inputs, "data.inputs")}, ${pyInt(d.outputs, "data.outputs")}`,
+        `    amplitude, frequency, noise = ${pyFloat(d.amplitude, "data.amplitude")}, ${pyFloat(d.frequency, "data.frequency")}, ${pyFloat(d.noise, "data.noise")}`,
+        `    rng = mulberry32(${pyInt(d.seed, "data.seed")})`,
         "    x = np.zeros((n_, i_), dtype=np.float32)",
         "    y = np.zeros((n_, o_), dtype=np.float32)",
         "    for n in range(n_):",
@@ -166,8 +150,8 @@ export function dataSection(d: DataSpec, dataFile: string | null): string[] {
       if (dataFile !== null) {
         return [
           "def make_data():",
-          `    # the run's inline arrays, too many to embed: the file ${dataFile} beside this script ({"xs": [...], "ys": [...]})`,
-          `    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${py(dataFile)})`,
+          '    # the run\'s inline arrays, too many to embed: the file named below, beside this script ({"xs": [...], "ys": [...]})',
+          `    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyStr(dataFile, "the data file's name")})`,
           "    if not os.path.exists(path):",
           '        raise SystemExit(f"make_data(): {path} is missing: save it beside this script (Export to PyTorch writes it)")',
           "    with open(path) as f:",
@@ -176,7 +160,7 @@ export function dataSection(d: DataSpec, dataFile: string | null): string[] {
         ];
       }
       if (d.xs.length) {
-        return ["def make_data():", "    # the run's inline arrays", `    x = ${py(d.xs)}`, `    y = ${py(d.ys)}`, "    return np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float32)"];
+        return ["def make_data():", "    # the run's inline arrays", `    x = ${py(d.xs, "data.xs")}`, `    y = ${py(d.ys, "data.ys")}`, "    return np.asarray(x, dtype=np.float32), np.asarray(y, dtype=np.float32)"];
       }
       return [
         "def make_data():",
@@ -189,12 +173,12 @@ export function dataSection(d: DataSpec, dataFile: string | null): string[] {
         "def make_data():",
         `    # the CSV file the run read (header row; columns by name or 0-based index)`,
         "    import csv",
-        `    with open(${py(d.path)}, newline="") as f:`,
+        `    with open(${pyStr(d.path, "data.path")}, newline="") as f:`,
         "        rows = [[c.strip() for c in r] for r in csv.reader(f) if any(c.strip() for c in r)]",
         "    header, body = rows[0], rows[1:]",
         "    col = lambda c: c if isinstance(c, int) else header.index(c)",
-        `    xi = [col(c) for c in ${py(d.inputs)}]`,
-        `    yi = [col(c) for c in ${py(d.targets)}]`,
+        `    xi = [col(c) for c in ${py(d.inputs, "data.inputs")}]`,
+        `    yi = [col(c) for c in ${py(d.targets, "data.targets")}]`,
         "    x = np.array([[float(r[c]) for c in xi] for r in body], dtype=np.float32)",
         "    y = np.array([[float(r[c]) for c in yi] for r in body], dtype=np.float32)",
         "    return x, y",

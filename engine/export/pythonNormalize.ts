@@ -7,9 +7,10 @@
 //    pairwise along a contiguous axis), the spread from a second pass, population std;
 //    a constant column keeps scale 1;
 //  - applied in fp64, (v - shift) / scale, stored back to fp32.
+// Every value enters through pythonLiteral.ts.
 import type { Normalization, TrainConfig } from "../config/schema.js";
 import { normalizeMethods } from "../data/normalize.js";
-import { py } from "./pythonData.js";
+import { py, pyStr } from "./pythonLiteral.js";
 
 /** Lines of normalize_data(x, y) (the identity where the run did not normalise). */
 export function normalizeSection(config: TrainConfig, kept: Normalization | undefined): string[] {
@@ -17,7 +18,8 @@ export function normalizeSection(config: TrainConfig, kept: Normalization | unde
   const stats = kept ?? config.model.normalization;
   if (!stats && methods.inputs === "none" && methods.targets === "none")
     return ["def normalize_data(x, y):", "    # the run trained on its data as it is (data.normalize: none)", "    return x, y"];
-  const fixed = (side: "inputs" | "targets") => (stats ? `(${py(stats[side].shift)}, ${py(stats[side].scale)})` : `fit_scaling(${py(methods[side])}, ${side === "inputs" ? "x" : "y"})`);
+  const fixed = (side: "inputs" | "targets") =>
+    stats ? `(${py(stats[side].shift, `normalization.${side}.shift`)}, ${py(stats[side].scale, `normalization.${side}.scale`)})` : `fit_scaling(${pyStr(methods[side], `data.normalize.${side}`)}, ${side === "inputs" ? "x" : "y"})`;
   return [
     "def fit_scaling(method, values):",
     "    # engine/data/normalize.ts: per column, fp64 over the fp32 values, sums in row order",

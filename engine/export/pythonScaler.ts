@@ -4,10 +4,10 @@
 // (engine/scaler/lossScaler.ts): the deepspeed preset (both ZeRO-stage rules, hysteresis,
 // the error at the floor), and every preset in pure fp16 (GradScaler refuses fp16
 // gradients). Both expose get_scale(), scale(loss), step(opt) (skipped when a gradient
-// is non-finite) and update().
+// is non-finite) and update(). Every number enters through pythonLiteral.ts.
 import type { ScalerSpec, TrainConfig } from "../config/schema.js";
 import { DEEPSPEED_MIN_SCALE_ERROR } from "../scaler/lossScaler.js";
-import { py, pyFloat } from "./pythonData.js";
+import { pyBool, pyFloat, pyInt, pyStr } from "./pythonLiteral.js";
 import { resolveScaler, type ResolvedScaler } from "./scalerDefaults.js";
 
 export function scalerSection(spec: ScalerSpec, precision: TrainConfig["precision"]): string[] {
@@ -92,11 +92,11 @@ function updateBody(r: ResolvedScaler): string[] {
         ];
       }
       return [
-        `        # DeepSpeed ZeRO stage ${r.zeroStage}, DynamicLossScaler.update_scale (consecutive_hysteresis ${py(r.consecutiveHysteresis)})`,
+        `        # DeepSpeed ZeRO stage ${pyInt(r.zeroStage)}, DynamicLossScaler.update_scale (consecutive_hysteresis ${pyBool(r.consecutiveHysteresis)})`,
         "        if overflow:",
         "            if self.hysteresis == 1 or self.h_left == 1:",
         "                if self.s == self.min_scale:",
-        `                    raise RuntimeError(${py(DEEPSPEED_MIN_SCALE_ERROR + ". Exiting run.")})`,
+        `                    raise RuntimeError(${pyStr(DEEPSPEED_MIN_SCALE_ERROR + ". Exiting run.")})`,
         "                self.s = max(self.s * self.backoff, self.min_scale)",
         "            else:",
         "                self.h_left -= 1  # absorbed: the scale stays, the step is still skipped",
@@ -116,14 +116,14 @@ function ruleClass(r: ResolvedScaler): string[] {
   let init = r.initScale;
   if (r.kind === "dynamic" && r.preset === "apex") init = Math.min(r.maxScale, init); // S = min(max, init)
   const fp32Scale = r.kind === "dynamic" && (r.preset === "pytorch" || r.preset === "keras" || r.preset === "jmp");
-  const label = r.kind === "dynamic" ? `the ${r.preset} preset's rule` : r.kind === "static" ? `a static scale of ${r.initScale}` : "no loss scale";
+  const label = r.kind === "dynamic" ? `the ${r.preset} preset's rule` : r.kind === "static" ? `a static scale of ${pyFloat(r.initScale, "scaler.scale")}` : "no loss scale";
   return [
     "class RuleScaler:",
     `    # ${label}, as Mixed Precision Lab runs it (engine/scaler/lossScaler.ts); used like GradScaler`,
     "    def __init__(self):",
-    `        self.s = ${fp32Scale ? `f32(${pyFloat(init)})` : pyFloat(init)}`,
-    `        self.growth, self.backoff, self.interval = ${pyFloat(r.growthFactor)}, ${pyFloat(r.backoffFactor)}, ${r.growthInterval}`,
-    `        self.hysteresis, self.min_scale, self.max_scale = ${r.hysteresis}, ${pyFloat(r.minScale)}, ${pyFloat(r.maxScale)}`,
+    `        self.s = ${fp32Scale ? `f32(${pyFloat(init, "scaler.initScale")})` : pyFloat(init, "scaler.initScale")}`,
+    `        self.growth, self.backoff, self.interval = ${pyFloat(r.growthFactor, "scaler.growthFactor")}, ${pyFloat(r.backoffFactor, "scaler.backoffFactor")}, ${pyInt(r.growthInterval, "scaler.growthInterval")}`,
+    `        self.hysteresis, self.min_scale, self.max_scale = ${pyInt(r.hysteresis, "scaler.hysteresis")}, ${pyFloat(r.minScale, "scaler.minScale")}, ${pyFloat(r.maxScale, "scaler.maxScale", { nonFinite: true })}`,
     "        self.counter, self.h_left, self.it, self.last_overflow = 0, self.hysteresis, 0, -1",
     "        self.found_inf = False",
     "",
@@ -156,19 +156,19 @@ function gradScaler(spec: ScalerSpec, r: ResolvedScaler): string[] {
   const L: string[] = ["def make_scaler(device):"];
   if (spec.type === "none" || spec.type === "static") {
     L.push(
-      `    # ${spec.type === "none" ? "no loss scale" : `a static scale of ${r.initScale}`}: GradScaler still skips non-finite steps;`,
+      `    # ${spec.type === "none" ? "no loss scale" : `a static scale of ${pyFloat(r.initScale, "scaler.scale")}`}: GradScaler still skips non-finite steps;`,
       "    # update() below puts the scale back after every step (GradScaler itself always backs off)",
-      `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(r.initScale)})`,
+      `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(r.initScale, "scaler.scale")})`,
       "    plain_update = s.update",
-      `    s.update = lambda: plain_update(new_scale=${pyFloat(r.initScale)})`,
+      `    s.update = lambda: plain_update(new_scale=${pyFloat(r.initScale, "scaler.scale")})`,
       "    return s",
     );
     return L;
   }
   const init = r.preset === "apex" ? Math.min(r.initScale, r.maxScale) : r.initScale; // Apex starts at min(max_loss_scale, init)
   L.push(
-    `    # the ${r.preset} preset: growth x${r.growthFactor} after ${r.growthInterval} clean steps, backoff x${r.backoffFactor} on overflow`,
-    `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(init)}, growth_factor=${pyFloat(r.growthFactor)}, backoff_factor=${pyFloat(r.backoffFactor)}, growth_interval=${r.growthInterval})`,
+    `    # the ${r.preset} preset: growth x${pyFloat(r.growthFactor)} after ${pyInt(r.growthInterval)} clean steps, backoff x${pyFloat(r.backoffFactor)} on overflow`,
+    `    s = torch.amp.GradScaler(device.type, init_scale=${pyFloat(init, "scaler.initScale")}, growth_factor=${pyFloat(r.growthFactor, "scaler.growthFactor")}, backoff_factor=${pyFloat(r.backoffFactor, "scaler.backoffFactor")}, growth_interval=${pyInt(r.growthInterval, "scaler.growthInterval")})`,
   );
   if (r.minScale > 0 || Number.isFinite(r.maxScale)) {
     L.push(
@@ -177,7 +177,7 @@ function gradScaler(spec: ScalerSpec, r: ResolvedScaler): string[] {
       "",
       "    def update():",
       "        plain_update()",
-      `        clamped = min(max(s.get_scale(), ${pyFloat(r.minScale)}), ${pyFloat(r.maxScale)})`,
+      `        clamped = min(max(s.get_scale(), ${pyFloat(r.minScale, "scaler.minScale")}), ${pyFloat(r.maxScale, "scaler.maxScale", { nonFinite: true })})`,
       "        if clamped != s.get_scale():",
       "            plain_update(new_scale=float(clamped))",
       "",

@@ -10,15 +10,24 @@
 import type { TrainConfig, TrainConfigInput } from "../config/schema.js";
 import { layerShapes } from "../model/mlp.js";
 import type { RunResult } from "../train/runResult.js";
-import { configOf } from "./configOf.js";
-import { arraysValues, DATA_FILE_SUFFIX, dataSection, initSection, MAX_INLINE_VALUES, py, rngSection } from "./pythonData.js";
+import { exportSourceOf } from "./configOf.js";
+import { jsonText } from "./jsonText.js";
+import { arraysValues, DATA_FILE_SUFFIX, dataSection, initSection, MAX_INLINE_VALUES, rngSection } from "./pythonData.js";
+import { py, pyFloat, pyInt, pyStr, PYTHON_HEADER } from "./pythonLiteral.js";
 import { normalizeSection } from "./pythonNormalize.js";
 import { scalerSection } from "./pythonScaler.js";
 import { scalerLabel } from "./scalerDefaults.js";
 
 export interface PyTorchExportOptions {
-  /** the script's file name, which names its data file where one is needed (default "train_mplab.py") */
+  /** the script's file name (no folder), which names its data file where one is needed (default "train_mplab.py") */
   scriptName?: string;
+}
+
+/** The data file's name from the script's: a plain file name, nothing that reaches another folder. */
+function dataFileName(scriptName: string): string {
+  if (typeof scriptName !== "string" || !scriptName || /[/\\\0]/.test(scriptName) || scriptName === "." || scriptName === "..")
+    throw new Error(`exportPyTorch: scriptName must be a file name without a folder, got ${JSON.stringify(scriptName)}`);
+  return scriptName.replace(/\.py$/, "") + DATA_FILE_SUFFIX;
 }
 
 /** The script, and the files to save beside it (inline data too large to embed). */
@@ -88,23 +97,22 @@ export function exportPyTorch(x: TrainConfigInput | TrainConfig | RunResult, opt
 }
 
 export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult, opts: PyTorchExportOptions = {}): PyTorchExport {
-  const c = configOf(x, "exportPyTorch");
+  const { config: c, run } = exportSourceOf(x, "exportPyTorch");
   if (c.precision === "mixed-fp8") throw new Error("exportPyTorch: a mixed-fp8 run is exported by exportPyTorchFp8 (torch float8 casts, the same scales)");
-  const run = (x as RunResult).kind === "mplab.run" ? (x as RunResult) : null;
   const shapes = layerShapes(c.model);
   const o = c.optimizer;
   const files: PyTorchExport["files"] = [];
   let dataFile: string | null = null;
   if (c.data.type === "arrays" && arraysValues(c.data) > MAX_INLINE_VALUES) {
-    dataFile = (opts.scriptName ?? "train_mplab.py").replace(/\.py$/, "") + DATA_FILE_SUFFIX;
-    files.push({ name: dataFile, content: JSON.stringify({ xs: c.data.xs, ys: c.data.ys }) });
+    dataFile = dataFileName(opts.scriptName ?? "train_mplab.py");
+    files.push({ name: dataFile, content: jsonText({ xs: c.data.xs, ys: c.data.ys }, "the data file") });
   }
   const L: string[] = [];
   const add = (...lines: string[]) => L.push(...lines);
   const name = run?.name ?? c.name;
   add(
-    "#!/usr/bin/env python3",
-    `# Exported by Mixed Precision Lab${name ? ` from "${name.replace(/[\r\n]/g, " ")}"` : ""}: precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${c.steps} steps.`,
+    ...PYTHON_HEADER,
+    `# Exported by Mixed Precision Lab (the run's name: RUN_NAME below): precision ${c.precision}, scaler ${scalerLabel(c.scaler)}, ${pyInt(c.steps)} steps.`,
     "#   python3 this_script.py [--trace trace.json] [--compare run.json]   (one process)",
     "#   torchrun --nproc_per_node=N this_script.py [...]                  (N ranks, gloo on CPU, nccl on GPUs: each takes 1/N of every batch)",
     "# The data, the batch order and the initial weights are the run's (our generators, shuffle and",
@@ -123,12 +131,13 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "import torch.nn as nn",
     "import torch.nn.functional as F",
     "",
-    `PRECISION = ${py(c.precision)}`,
-    `STEPS = ${c.steps}`,
-    `BATCH_SIZE = ${c.batchSize}  # global rows per micro-batch`,
-    `ACCUMULATION_STEPS = ${c.accumulationSteps}`,
-    `OUTPUTS = ${c.model.outputs}`,
-    `SHUFFLE_SEED = ${c.seed}`,
+    `RUN_NAME = ${name === undefined ? "None" : pyStr(name, "the run's name")}`,
+    `PRECISION = ${pyStr(c.precision, "precision")}`,
+    `STEPS = ${pyInt(c.steps, "steps")}`,
+    `BATCH_SIZE = ${pyInt(c.batchSize, "batchSize")}  # global rows per micro-batch`,
+    `ACCUMULATION_STEPS = ${pyInt(c.accumulationSteps, "accumulationSteps")}`,
+    `OUTPUTS = ${pyInt(c.model.outputs, "model.outputs")}`,
+    `SHUFFLE_SEED = ${pyInt(c.seed, "seed")}`,
     "",
     "",
   );
@@ -140,8 +149,8 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "    layers = []",
   );
   shapes.forEach((s) => {
-    add(`    layers.append(nn.Linear(${s.inputs}, ${s.outputs}))`);
-    if (s.activation !== "linear") add(`    layers.append(Activation(${py(s.activation)}))`);
+    add(`    layers.append(nn.Linear(${pyInt(s.inputs)}, ${pyInt(s.outputs)}))`);
+    if (s.activation !== "linear") add(`    layers.append(Activation(${pyStr(s.activation)}))`);
   });
   add(
     "    model = nn.Sequential(*layers)",
@@ -159,8 +168,8 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
   add(
     "def train(world, rank):",
     "    x, y = make_data()",
-    `    if x.shape[1] != ${c.model.inputs} or y.shape[1] != OUTPUTS:`,
-    `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has ${c.model.inputs} and {OUTPUTS}")`,
+    `    if x.shape[1] != ${pyInt(c.model.inputs, "model.inputs")} or y.shape[1] != OUTPUTS:`,
+    `        raise SystemExit(f"make_data() gave {x.shape[1]} input and {y.shape[1]} target columns; the model has {${pyInt(c.model.inputs)}} and {OUTPUTS}")`,
     "    x, y = normalize_data(x, y)",
     "    if BATCH_SIZE % world:",
     '        raise SystemExit(f"BATCH_SIZE {BATCH_SIZE} is not a multiple of the {world} ranks")',
@@ -171,8 +180,8 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
   if (c.precision === "fp16") add("    model.half()  # pure fp16: weights, gradients and updates in fp16, no master copy");
   add(
     o.type === "adam"
-      ? `    opt = torch.optim.AdamW(model.parameters(), lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})  # our adam: decoupled weight decay`
-      : `    opt = torch.optim.SGD(model.parameters(), lr=${py(o.lr)}, momentum=${py(o.momentum)}, weight_decay=${py(o.weightDecay)})`,
+      ? `    opt = torch.optim.AdamW(model.parameters(), lr=${pyFloat(o.lr, "optimizer.lr")}, betas=(${pyFloat(o.beta1, "optimizer.beta1")}, ${pyFloat(o.beta2, "optimizer.beta2")}), eps=${pyFloat(o.eps, "optimizer.eps")}, weight_decay=${pyFloat(o.weightDecay, "optimizer.weightDecay")})  # our adam: decoupled weight decay`
+      : `    opt = torch.optim.SGD(model.parameters(), lr=${pyFloat(o.lr, "optimizer.lr")}, momentum=${pyFloat(o.momentum, "optimizer.momentum")}, weight_decay=${pyFloat(o.weightDecay, "optimizer.weightDecay")})`,
   );
   if (c.precision === "fp16" && o.type === "adam") add("    # note: torch keeps Adam's moments in the parameters' dtype (fp16 here); our engine keeps them in fp32");
   add(
@@ -230,6 +239,15 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "    return trace",
     "",
     "",
+    'NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}',
+    "",
+    "",
+    "def load_run(path):",
+    '    # a run of ours (mplab train --json) or a trace; NaN and +-Infinity in our codec: {"$nonFinite": "NaN" | "Infinity" | "-Infinity"}',
+    "    with open(path) as f:",
+    '        return json.load(f, object_hook=lambda d: NON_FINITE[d["$nonFinite"]] if list(d) == ["$nonFinite"] and d["$nonFinite"] in NON_FINITE else d)',
+    "",
+    "",
     "def compare(trace, ours, rtol):",
     "    # per step: the same skipped steps and scales, losses within rtol (relative)",
     '    skipped = ours.get("skipped")',
@@ -254,7 +272,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "",
     "",
     "def main():",
-    "    ap = argparse.ArgumentParser(description=__doc__)",
+    '    ap = argparse.ArgumentParser(description="Mixed Precision Lab export" + (f" of {RUN_NAME!r}" if RUN_NAME is not None else ""))',
     '    ap.add_argument("--trace", help="write the per-step loss, scale and skipped flags to this JSON file")',
     '    ap.add_argument("--compare", help="a run of ours (mplab train --json) or a trace to compare with")',
     ...(run ? ['    ap.add_argument("--check", action="store_true", help="compare with the run this script was exported from")'] : []),
@@ -276,8 +294,7 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
     "                json.dump(trace, f)",
     "        ours = None",
     "        if args.compare:",
-    "            with open(args.compare) as f:",
-    "                ours = json.load(f)",
+    "            ours = load_run(args.compare)",
     ...(run ? ["        if args.check:", "            ours = RUN_TRACE"] : []),
     "        if ours is not None:",
     "            rtol = args.rtol",
@@ -301,8 +318,9 @@ export function exportPyTorchFiles(x: TrainConfigInput | TrainConfig | RunResult
   );
   if (run) {
     add(
-      "# the run this script was exported from (Mixed Precision Lab, backend " + py(run.backend.name) + ")",
-      `RUN_TRACE = ${py({ losses: run.losses, scales: run.scales, overflowSteps: run.overflowSteps, error: run.error ?? null })}`,
+      "# the run this script was exported from (Mixed Precision Lab; the backend it ran on: RUN_BACKEND)",
+      `RUN_BACKEND = ${pyStr(run.backend.name, "the run's backend")}`,
+      `RUN_TRACE = ${py({ losses: run.losses, scales: run.scales, overflowSteps: run.overflowSteps, error: run.error ?? null }, "the run's trace", { nonFinite: true })}`,
       "",
     );
   }

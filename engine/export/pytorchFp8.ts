@@ -8,13 +8,14 @@
 // (q = fp8(fl(x·s)), read as fl(q · fl(1/s))), fp32 matmuls, outputs rounded to bf16,
 // the backward matmuls on the E5M2 (or E4M3) gradient and the forward's fp8 x and W,
 // fp32 master weights and torch's AdamW / SGD. CPU only (torch's fp32 GEMM); small runs.
+// Every value enters through pythonLiteral.ts.
 import type { TrainConfig, TrainConfigInput } from "../config/schema.js";
 import { materialize } from "../data/datasets.js";
 import { initWeights, layerShapes } from "../model/mlp.js";
 import { BatchOrder } from "../train/batches.js";
 import type { RunResult } from "../train/runResult.js";
 import { configOf } from "./configOf.js";
-import { py } from "./pythonData.js";
+import { py, pyBool, pyFloat, pyInt, pyStr, PYTHON_HEADER } from "./pythonLiteral.js";
 
 /** Largest data set (values) and sample order (indices) the script embeds. */
 export const FP8_EXPORT_LIMIT = 500_000;
@@ -38,8 +39,8 @@ export async function exportPyTorchFp8(x: TrainConfigInput | TrainConfig | RunRe
   const L: string[] = [];
   const add = (...lines: string[]) => L.push(...lines);
   add(
-    "#!/usr/bin/env python3",
-    `# Exported by Mixed Precision Lab${c.name ? ` from "${c.name.replace(/[\r\n]/g, " ")}"` : ""}: precision mixed-fp8, ${r.recipe} scaling, ${r.format} format, ${c.steps} steps.`,
+    ...PYTHON_HEADER,
+    `# Exported by Mixed Precision Lab (the run's name: RUN_NAME below): precision mixed-fp8, ${r.recipe} scaling, ${r.format} format, ${pyInt(c.steps)} steps.`,
     "# Repeats the run step by step on the CPU with torch.float8_e4m3fn / torch.float8_e5m2 casts:",
     "#   python3 this_script.py           prints the loss every few steps",
     "#   python3 this_script.py --json    prints {losses, overflow, scales} of every step as JSON",
@@ -54,17 +55,18 @@ export async function exportPyTorchFp8(x: TrainConfigInput | TrainConfig | RunRe
     "import torch",
     "import torch.nn.functional as F",
     "",
-    `RECIPE = ${py(r.recipe)}  # delayed (TE DelayedScaling), current (TE Float8CurrentScaling) or block (MX, 32 values a scale)`,
-    `FORWARD, BACKWARD = ${py(forward)}, ${py(backward)}`,
-    `MARGIN, HISTORY, AMAX_ALGO, SATURATE = ${r.margin}, ${r.amaxHistoryLen}, ${py(r.amaxComputeAlgo)}, ${r.saturate ? "True" : "False"}`,
-    `STEPS, BATCH_SIZE, ACCUMULATION_STEPS = ${c.steps}, ${c.batchSize}, ${c.accumulationSteps}`,
-    `LOSS_SCALE = ${py(scale)}  # ${c.scaler.type === "static" ? "static loss scale" : "no loss scaler"}`,
-    `ACTIVATIONS = ${py(shapes.map((s) => s.activation))}`,
-    `X = torch.tensor(${py(Array.from(data.x))}, dtype=torch.float32).view(${data.samples}, ${data.inputs})`,
-    `Y = torch.tensor(${py(Array.from(data.y))}, dtype=torch.float32).view(${data.samples}, ${data.outputs})`,
-    `ORDER = ${py(order)}  # the run's sample order: BATCH_SIZE rows a micro-batch`,
-    `INIT = ${py(initWeights(c.model).map((l) => [l.weight, l.bias]))}`,
-    `SHAPES = ${py(shapes.map((s) => [s.outputs, s.inputs]))}`,
+    `RUN_NAME = ${c.name === undefined ? "None" : pyStr(c.name, "the run's name")}`,
+    `RECIPE = ${pyStr(r.recipe, "fp8.recipe")}  # delayed (TE DelayedScaling), current (TE Float8CurrentScaling) or block (MX, 32 values a scale)`,
+    `FORWARD, BACKWARD = ${pyStr(forward)}, ${pyStr(backward)}`,
+    `MARGIN, HISTORY, AMAX_ALGO, SATURATE = ${pyInt(r.margin, "fp8.margin")}, ${pyInt(r.amaxHistoryLen, "fp8.amaxHistoryLen")}, ${pyStr(r.amaxComputeAlgo, "fp8.amaxComputeAlgo")}, ${pyBool(r.saturate, "fp8.saturate")}`,
+    `STEPS, BATCH_SIZE, ACCUMULATION_STEPS = ${pyInt(c.steps, "steps")}, ${pyInt(c.batchSize, "batchSize")}, ${pyInt(c.accumulationSteps, "accumulationSteps")}`,
+    `LOSS_SCALE = ${pyFloat(scale, "scaler.scale")}  # ${c.scaler.type === "static" ? "static loss scale" : "no loss scaler"}`,
+    `ACTIVATIONS = ${py(shapes.map((s) => s.activation), "the activations")}`,
+    `X = torch.tensor(${py(data.x, "the data's inputs")}, dtype=torch.float32).view(${pyInt(data.samples)}, ${pyInt(data.inputs)})`,
+    `Y = torch.tensor(${py(data.y, "the data's targets")}, dtype=torch.float32).view(${pyInt(data.samples)}, ${pyInt(data.outputs)})`,
+    `ORDER = ${py(order, "the sample order")}  # the run's sample order: BATCH_SIZE rows a micro-batch`,
+    `INIT = ${py(initWeights(c.model).map((l) => [l.weight, l.bias]), "the initial weights")}`,
+    `SHAPES = ${py(shapes.map((s) => [s.outputs, s.inputs]), "the layer shapes")}`,
     "FP8 = {\"e4m3\": (torch.float8_e4m3fn, 448.0, 8), \"e5m2\": (torch.float8_e5m2, 57344.0, 15)}  # dtype, max, emax",
     "FLT_MAX = float(np.finfo(np.float32).max)",
     "",
@@ -124,19 +126,19 @@ export async function exportPyTorchFp8(x: TrainConfigInput | TrainConfig | RunRe
     "",
     "def to_fp8(y, fmt):",
     "    dtype, mx, _ = FP8[fmt]",
-    "    if SATURATE:  # finite values beyond the range -> ±max; Inf / NaN stay non-finite",
+    "    if SATURATE:  # finite values beyond the range -> +-max; Inf / NaN stay non-finite",
     "        y = torch.where(torch.isfinite(y), y.clamp(-mx, mx), y)",
     "    q = y.to(dtype).float()  # torch rounds to nearest even",
     "    if fmt == \"e4m3\":",
-    "        # torch's (2.13, CPU) tensor cast to float8_e4m3fn saturates, ±Inf included; E4M3 has no Inf,",
+    "        # torch's (2.13, CPU) tensor cast to float8_e4m3fn saturates, +-Inf included; E4M3 has no Inf,",
     "        # so a non-finite value is NaN, and without saturation so is anything beyond 464 (the rounding edge of 448)",
     "        beyond = ~torch.isfinite(y) | ((y.abs() > 464.0) & (not SATURATE))",
     "        q = torch.where(beyond, torch.full_like(q, math.nan), q)",
-    "    return q  # e5m2: beyond the range torch gives ±Inf, as IEEE",
+    "    return q  # e5m2: beyond the range torch gives +-Inf, as IEEE",
     "",
     "",
     "def cast(x, st):",
-    "    \"\"\"x -> fl(fp8(fl(x·s)) · fl(1/s)), the amax of x, the scale used.\"\"\"",
+    "    \"\"\"x -> fl(fp8(fl(x*s)) * fl(1/s)), the amax of x, the scale used.\"\"\"",
     "    amax = amax_of(x)",
     "    if RECIPE == \"block\":",
     "        emax = FP8[st.fmt][2]",
@@ -161,8 +163,8 @@ export async function exportPyTorchFp8(x: TrainConfigInput | TrainConfig | RunRe
     "    master = [(torch.tensor(w, dtype=torch.float32).view(o, i), torch.tensor(b, dtype=torch.float32)) for (w, b), (o, i) in zip(INIT, SHAPES)]",
     "    params = [torch.nn.Parameter(t) for wb in master for t in wb]",
     o.type === "adam"
-      ? `    opt = torch.optim.AdamW(params, lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})`
-      : `    opt = torch.optim.SGD(params, lr=${py(o.lr)}, momentum=${py(o.momentum)}, weight_decay=${py(o.weightDecay)})`,
+      ? `    opt = torch.optim.AdamW(params, lr=${pyFloat(o.lr, "optimizer.lr")}, betas=(${pyFloat(o.beta1, "optimizer.beta1")}, ${pyFloat(o.beta2, "optimizer.beta2")}), eps=${pyFloat(o.eps, "optimizer.eps")}, weight_decay=${pyFloat(o.weightDecay, "optimizer.weightDecay")})`
+      : `    opt = torch.optim.SGD(params, lr=${pyFloat(o.lr, "optimizer.lr")}, momentum=${pyFloat(o.momentum, "optimizer.momentum")}, weight_decay=${pyFloat(o.weightDecay, "optimizer.weightDecay")})`,
     "    n_layers = len(SHAPES)",
     "    scaling = [[Scaling(FORWARD), Scaling(FORWARD), Scaling(BACKWARD)] for _ in range(n_layers)]  # W, x, dz",
     "    losses, overflow, scales = [], [], [[] for _ in range(3 * n_layers)]",

@@ -49,7 +49,7 @@ export function tensorReport(t: Fp8TensorTrace, steps: number): Fp8TensorReport 
   const saturatedMean = mean(t.saturated), flushedMean = mean(t.flushed);
   return {
     layer: t.layer, role: t.role, format: t.format,
-    scale: { min: Math.min(...finiteScales), max: Math.max(...finiteScales), last: t.scales[t.scales.length - 1] ?? 1 },
+    scale: { min: finiteScales.reduce((a, b) => Math.min(a, b), Infinity), max: finiteScales.reduce((a, b) => Math.max(a, b), -Infinity), last: t.scales[t.scales.length - 1] ?? 1 },
     saturatedMax: maxOf(t.saturated), saturatedMean, flushedMax: maxOf(t.flushed), flushedMean,
     lateSteps, lateAt, worstJump, nonFiniteSteps,
     hurt: saturatedMean + flushedMean + (steps ? lateSteps / steps : 0) * 0.01,
@@ -78,7 +78,7 @@ export function inspectFp8(fp8: Fp8Report, steps: number): Fp8Inspection {
 
   const late = tensors.filter((t) => t.lateSteps > 0);
   if (r.recipe === "delayed" && late.length) {
-    const jump = Math.max(...late.map((t) => t.worstJump));
+    const jump = late.reduce((m, t) => Math.max(m, t.worstJump), -Infinity);
     const margin = Math.min(32, Math.max(r.margin + 1, r.margin + Math.ceil(Math.log2(jump))));
     advice.push({ change: { fp8: { ...r, margin } }, reason: `a margin of ${margin} leaves room for an amax jump of ×${2 ** (margin - r.margin)} over the history (the largest seen: ×${jump.toPrecision(3)}), at the cost of ${margin - r.margin} bit(s) of range at the bottom` });
     advice.push({ change: { fp8: { ...r, recipe: "current" } }, reason: "current scaling takes each tensor's amax in the same step: no late steps (one more pass over each tensor)" });

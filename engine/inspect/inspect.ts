@@ -43,8 +43,8 @@ export function inspect(run: RunResult, opts: InspectOptions = {}): PrecisionRep
   if (!(headroom >= 1) || !Number.isFinite(headroom)) throw new Error(`inspect: headroom must be a finite number >= 1, got ${headroom}`);
 
   const observed = run.statsSteps.map((s) => run.scales[s]).filter((s) => Number.isFinite(s) && s > 0);
-  const sMin = observed.length ? Math.min(...observed) : 1;
-  const sMax = observed.length ? Math.max(...observed) : 1;
+  const sMin = observed.length ? observed.reduce((a, b) => Math.min(a, b)) : 1;
+  const sMax = observed.length ? observed.reduce((a, b) => Math.max(a, b)) : 1;
 
   const tensors: TensorReport[] = [];
   for (const L of run.layers)

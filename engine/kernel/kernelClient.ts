@@ -91,12 +91,17 @@ export class KernelClient implements CellRunner {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The kernel process's id while one runs. */
+  get pid(): number | undefined {
+    return this.alive ? this.child!.pid : undefined;
+  }
+
   /** Starts the kernel if none runs; resolves when it is ready for cells. */
   start(): Promise<KernelReady> {
     if (this.disposed) return Promise.reject(new Error("this kernel was shut down"));
     if (this.ready && this.alive) return this.ready;
     const { entry, execArgv } = this.options.entry ? { entry: this.options.entry, execArgv: [] } : defaultEntry();
-    const args = this.options.session ? ["--session", "relay"] : ["--session", "local", "--backend", this.options.backend ?? "auto"];
+    const args = [...(this.options.session ? ["--session", "relay"] : ["--session", "local", "--backend", this.options.backend ?? "auto"]), "--owner", String(process.pid)];
     const heap = this.options.heapLimitMiB;
     const child = fork(entry, args, {
       cwd: this.options.cwd,
@@ -127,13 +132,28 @@ export class KernelClient implements CellRunner {
       try {
         msg = parseFromKernel(raw);
       } catch (e) {
-        this.options.onBackground?.(`the kernel sent an invalid message: ${(e as Error).message}`);
+        const why = `the kernel sent an invalid message: ${(e as Error).message}`;
+        // never wait on a message refused: a refused "ready" fails the start, a refused
+        // "done" ends its cell with the reason
+        const r = raw as { type?: unknown; id?: unknown } | null;
+        if (r?.type === "ready") rejectReady(new Error(why));
+        else if (r?.type === "done" && this.running && r.id === this.running.id) this.finish({ status: "error", error: { name: "Error", message: why, stack: why } });
+        else this.options.onBackground?.(why);
         return;
       }
       if (msg.type === "ready") resolveReady({ backend: msg.backend, backendError: msg.backendError });
       else this.handle(msg);
     });
     child.on("error", (e) => rejectReady(new Error(`the notebook kernel could not start: ${e.message}`)));
+    // the channel closed but the process lives on (a cell called process.disconnect()):
+    // no result can arrive any more, so the kernel is ended. A kernel that is exiting
+    // closes its channel first: its own exit, a moment later, says why instead.
+    child.on("disconnect", () => {
+      setTimeout(() => {
+        if (this.child !== child) return;
+        this.end("the kernel died: its channel to its owner closed while it lived on (a cell called process.disconnect()?), so it was ended. Its variables are gone; the next cell starts a new kernel.", (m) => ({ status: "died", message: m }));
+      }, 3000).unref();
+    });
     child.on("exit", (code, signal) => {
       filter.end();
       if (this.child === child) this.child = undefined;
@@ -208,6 +228,16 @@ export class KernelClient implements CellRunner {
     child.kill("SIGKILL");
   }
 
+  /** The running cell ends with `outcome`. */
+  private finish(outcome: CellOutcome): void {
+    const r = this.running;
+    if (!r) return;
+    clearTimeout(this.interruptTimer);
+    this.interruptTimer = undefined;
+    this.running = undefined;
+    r.resolve(outcome);
+  }
+
   private post(m: ToKernel): void {
     const child = this.child;
     if (child?.connected) child.send(encodeKernelMessage(m) as never);
@@ -245,10 +275,7 @@ export class KernelClient implements CellRunner {
         return;
       case "done":
         if (r?.id !== msg.id) return;
-        clearTimeout(this.interruptTimer);
-        this.interruptTimer = undefined;
-        this.running = undefined;
-        r.resolve(msg.outcome);
+        this.finish(msg.outcome);
         return;
       case "background":
         this.options.onBackground?.(msg.text);

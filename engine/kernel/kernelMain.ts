@@ -7,6 +7,8 @@
 // Interrupt: the owner sends "interrupt" and SIGINT. The signal aborts the cell's
 // AbortSignal; a synchronous loop at the top of a cell is broken by vm's breakOnSigint.
 // A loop after an await cannot be stopped from inside: the owner then ends this process.
+// The kernel never outlives its owner: it exits when the channel closes, and a watch
+// thread ends it when the owner dies while a cell keeps the main thread busy (ownerWatch.ts).
 import "../backend/webgpu/register.js";
 import "../backend/wasm/nodeWorkers.js"; // the wasm backend's second thread
 import { enableRelaxedSimd } from "../backend/wasm/nodeRelaxedSimd.js";
@@ -15,7 +17,7 @@ import { inspect, parseArgs } from "node:util";
 import { selectBackend, type BackendChoice } from "../backend/select.js";
 import { toMimeBundle } from "../notebook/display.js";
 import { cellApi } from "../notebook/cellApi.js";
-import { NotebookKernel, type ExecuteResult } from "../notebook/kernel.js";
+import { describeValue, messageOf, NotebookKernel, type ExecuteResult } from "../notebook/kernel.js";
 import { decodeNonFinite, PROTOCOL_VERSION, ProtocolError, parsePageMessage, runResultSchema, type HostMessage, type PageMessage } from "../protocol.js";
 import { RUN_RESULT_MIME } from "../train/runResult.js";
 import type { EngineSession } from "../session/engineSession.js";
@@ -24,8 +26,9 @@ import type { RunResult, TrainedModel, RunProgress } from "../train/runResult.js
 import type { BackendInfo } from "../backend/backend.js";
 import { encodeKernelMessage, parseToKernel, type CellDefaults, type CellOutcome, type FromKernel, type MimeBundle } from "./kernelProtocol.js";
 import { EXIT_MARKER } from "./exitMarker.js";
+import { watchOwner } from "./ownerWatch.js";
 
-const { values } = parseArgs({ options: { session: { type: "string", default: "relay" }, backend: { type: "string", default: "auto" } } });
+const { values } = parseArgs({ options: { session: { type: "string", default: "relay" }, backend: { type: "string", default: "auto" }, owner: { type: "string" } } });
 if (!process.send) {
   process.stderr.write("the notebook kernel runs as a child process of VS Code or mplab run (it needs an IPC channel)\n");
   process.exit(2);
@@ -45,6 +48,22 @@ process.exit = ((code?: number | string | null) => {
   }
   realExit(code ?? 0);
 }) as typeof process.exit;
+
+// ---- the kernel ends with its owner ----------------------------------------------------
+// the channel closed (the owner disconnected or died): nobody is left to report to
+process.on("disconnect", () => {
+  try {
+    writeSync(2, "the kernel's channel to its owner closed\n"); // the owner, if it lives, says why the kernel ended
+  } catch {
+    // stderr closed too
+  }
+  realExit(0);
+});
+const owner = values.owner !== undefined && /^\d+$/.test(values.owner) ? Number(values.owner) : process.ppid;
+watchOwner(owner);
+// a hang-up of the owner's terminal is the owner's to handle (mplab run interrupts the
+// cell and writes the outputs so far); the watch ends this process if the owner goes
+process.on("SIGHUP", () => {});
 
 // ---- the channel keeps this process alive only while something can still happen --------
 // Idle (waiting for a cell) or waiting for the owner's answer to a relayed request: the
@@ -149,7 +168,7 @@ function bundleOf(value: unknown): MimeBundle | null {
     try {
       return { "text/plain": inspect(value, { colors: false, depth: 4, maxArrayLength: 50 }) };
     } catch (e) {
-      return { "text/plain": `(this value cannot be shown: ${(e as Error).message})` };
+      return { "text/plain": `(this value cannot be shown: ${messageOf(e)})` };
     }
   }
 }
@@ -177,7 +196,18 @@ async function execute(id: number, code: string, name: string): Promise<void> {
   if (running?.id !== id) return; // already reported (it could never finish)
   running = undefined;
   updateRef();
-  send({ type: "done", id, outcome: outcomeOf(result) });
+  sendDone(id, () => outcomeOf(result));
+}
+
+/** The cell's result; if it cannot be made or sent (a value structured clone refuses), an error saying why: the owner always hears "done". */
+function sendDone(id: number, outcome: () => CellOutcome): void {
+  try {
+    send({ type: "done", id, outcome: outcome() });
+  } catch (e) {
+    if (!process.connected) return; // the owner is gone (this process is exiting)
+    const message = `the cell ran, but its result could not be sent to the notebook: ${messageOf(e)}`;
+    send({ type: "done", id, outcome: { status: "error", error: { name: "Error", message, stack: message } } });
+  }
 }
 
 process.on("beforeExit", () => {
@@ -200,7 +230,15 @@ process.on("beforeExit", () => {
 });
 
 process.on("SIGINT", () => running?.abort.abort());
-const background = (e: unknown) => send({ type: "background", text: (e as Error)?.stack ?? String(e) });
+const background = (e: unknown) => {
+  let text: string;
+  try {
+    text = e instanceof Error && typeof e.stack === "string" ? e.stack : describeValue(e);
+  } catch {
+    text = describeValue(e);
+  }
+  if (process.connected) send({ type: "background", text });
+};
 process.on("uncaughtException", background);
 process.on("unhandledRejection", background);
 
@@ -219,7 +257,14 @@ process.on("message", (raw) => {
         send({ type: "done", id: msg.id, outcome: { status: "error", error: { name: "Error", message: `${running.name} is still running`, stack: "" } } });
         return;
       }
-      void execute(msg.id, msg.code, msg.name);
+      execute(msg.id, msg.code, msg.name).catch((e: unknown) => {
+        // kernel.execute never throws: this is a fault of ours, reported as the cell's
+        if (running?.id !== msg.id) return;
+        running = undefined;
+        updateRef();
+        const message = `the kernel failed while running the cell: ${messageOf(e)}`;
+        sendDone(msg.id, () => ({ status: "error", error: { name: "Error", message, stack: message } }));
+      });
       return;
     case "interrupt":
       running?.abort.abort();

@@ -71,8 +71,13 @@ function setOutputs(cell: NbCell, outputs: NbOutput[], executionCount: number): 
  */
 function nbBundle(bundle: MimeBundle): MimeBundle {
   const data: MimeBundle = {};
-  for (const [mime, v] of Object.entries(bundle)) data[mime] = isJsonMime(mime) ? JSON.parse(JSON.stringify(encodeNonFinite(v)) ?? "null") : String(v);
-  return data;
+  try {
+    for (const [mime, v] of Object.entries(bundle)) data[mime] = isJsonMime(mime) ? JSON.parse(JSON.stringify(encodeNonFinite(v)) ?? "null") : String(v);
+    return data;
+  } catch (e) {
+    // too deep for the codec or JSON: the notebook keeps a line saying so, never a failed run
+    return { "text/plain": `(this output cannot be saved: ${(e as Error)?.message ?? String(e)})` };
+  }
 }
 
 /** The outputs of one cell, in the order they appeared. */

@@ -131,13 +131,7 @@ export class NotebookKernel {
         const value = await this.als.run(execution, () => script.runInContext(this.context, { displayErrors: false, breakOnSigint: this.breakOnSigint }));
         return { status: "ok", value };
       } catch (e) {
-        if ((e as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
-          return { status: "interrupted", message: "interrupted (the running code was stopped; the kernel's variables are kept)" };
-        }
-        if (e instanceof InterruptedError || (signal.aborted && (e as Error)?.name === "AbortError")) {
-          return { status: "interrupted", message: (e as Error).message || "interrupted" };
-        }
-        return { status: "error", error: this.describeError(e, filename, name) };
+        return interruption(e, signal) ?? { status: "error", error: this.describeError(e, filename, name) };
       }
     })();
     try {
@@ -155,23 +149,30 @@ export class NotebookKernel {
     this.latest = undefined;
   }
 
+  /**
+   * What a cell threw, as a CellError of plain strings, whatever it was: an Error, any
+   * other value (a symbol, null, an object whose name is a number), an object whose
+   * getters throw, a revoked Proxy. Never throws: a cell that fails must be reported.
+   */
   private describeError(e: unknown, filename: string, name: string): CellError {
-    // values thrown in the context come from its realm: no instanceof Error here
-    if (typeof e !== "object" || e === null || !("message" in e)) {
-      const text = `Uncaught ${inspect(e)}`;
+    try {
+      const err = errorLike(e);
+      if (!err) {
+        const text = `Uncaught ${describeValue(e)}`;
+        return { name: "Error", message: text, stack: text };
+      }
+      const frames = err.stack.split("\n").filter((l) => l.includes(CELL_FILE_PREFIX));
+      const here = frames.find((l) => l.includes(filename)) ?? frames[0];
+      const m = here ? /mplab-cell:(\d+):(\d+):(\d+)/.exec(here) : null;
+      const line = m && Number(m[1]) === Number(filename.slice(CELL_FILE_PREFIX.length)) ? Number(m[2]) : undefined;
+      const column = line !== undefined && m ? Number(m[3]) : undefined;
+      const readable = frames.map((l) => l.replace(new RegExp(`${CELL_FILE_PREFIX}(\\d+):(\\d+):(\\d+)`), (_s, k, ln, col) => `${this.names.get(Number(k)) ?? name}, line ${ln}:${col}`));
+      const stack = [`${err.name}: ${err.message}`, ...readable].join("\n");
+      return { name: err.name, message: err.message, line, column, stack };
+    } catch {
+      const text = "Uncaught a value that cannot be described";
       return { name: "Error", message: text, stack: text };
     }
-    const err = e as Error;
-    const errName = err.name || "Error";
-    const message = String(err.message);
-    const frames = String(err.stack ?? "").split("\n").filter((l) => l.includes(CELL_FILE_PREFIX));
-    const here = frames.find((l) => l.includes(filename)) ?? frames[0];
-    const m = here ? /mplab-cell:(\d+):(\d+):(\d+)/.exec(here) : null;
-    const line = m && Number(m[1]) === Number(filename.slice(CELL_FILE_PREFIX.length)) ? Number(m[2]) : undefined;
-    const column = line !== undefined && m ? Number(m[3]) : undefined;
-    const readable = frames.map((l) => l.replace(new RegExp(`${CELL_FILE_PREFIX}(\\d+):(\\d+):(\\d+)`), (_s, k, ln, col) => `${this.names.get(Number(k)) ?? name}, line ${ln}:${col}`));
-    const stack = [`${errName}: ${message}`, ...readable].join("\n");
-    return { name: errName, message, line, column, stack };
   }
 
   private makeConsole(): Record<string, unknown> {
@@ -185,4 +186,49 @@ export class NotebookKernel {
       table: (x: unknown) => void this.current?.stdout(inspect(x, { colors: false, depth: 2 }) + "\n"),
     };
   }
+}
+
+/** The result of a cell stopped by its interrupt, or null when `e` is another failure (any value: its getters may throw). */
+function interruption(e: unknown, signal: AbortSignal): ExecuteResult | null {
+  try {
+    if ((e as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+      return { status: "interrupted", message: "interrupted (the running code was stopped; the kernel's variables are kept)" };
+    }
+    if (e instanceof InterruptedError || (signal.aborted && (e as Error)?.name === "AbortError")) {
+      const message = (e as Error).message;
+      return { status: "interrupted", message: typeof message === "string" && message ? message : "interrupted" };
+    }
+  } catch {
+    // a getter or a Proxy trap threw: not an interrupt
+  }
+  return null;
+}
+
+/** An Error's name, message and stack when `e` has them as strings (read once each); null for anything else. */
+function errorLike(e: unknown): { name: string; message: string; stack: string } | null {
+  if (typeof e !== "object" || e === null) return null;
+  try {
+    if (!("message" in e)) return null;
+    const { name, message, stack } = e as { name?: unknown; message?: unknown; stack?: unknown };
+    if (typeof message !== "string" || (name !== undefined && typeof name !== "string")) return null;
+    return { name: name || "Error", message, stack: typeof stack === "string" ? stack : "" };
+  } catch {
+    return null; // a getter or a Proxy trap threw (a revoked Proxy): described as a value
+  }
+}
+
+/** A thrown value's message if it is an Error, else the value described. Never throws. */
+export function messageOf(e: unknown): string {
+  return errorLike(e)?.message ?? describeValue(e);
+}
+
+/** A thrown value as text (util.inspect reads no getters and shows a revoked Proxy as such), at most 2000 characters. */
+export function describeValue(v: unknown): string {
+  let text: string;
+  try {
+    text = inspect(v, { colors: false, depth: 2, maxArrayLength: 20, maxStringLength: 500, breakLength: Infinity });
+  } catch {
+    text = `a value that cannot be described (${typeof v})`;
+  }
+  return text.length > 2000 ? text.slice(0, 1997) + "..." : text;
 }

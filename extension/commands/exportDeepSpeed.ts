@@ -4,15 +4,15 @@
 // untitled JSON document. What DeepSpeed cannot express goes to a warning and the output
 // channel (the JSON stays plain, so it can be saved as ds_config.json as it is).
 import * as vscode from "vscode";
-import { deepSpeedCaveats, exportDeepSpeed } from "../../engine/index.js";
+import { deepSpeedCaveats, exportDeepSpeedJson } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
 import type { ExportOutcome } from "./exportPyTorch.js";
 import { exportSource, showUntitled } from "./exportSource.js";
 
 export async function exportDeepSpeedCommand(engine: EngineClient, output: vscode.OutputChannel, arg?: unknown): Promise<ExportOutcome> {
   try {
-    const { source, label } = await exportSource(engine, arg, "Export to DeepSpeed");
-    const content = JSON.stringify(exportDeepSpeed(source), null, 2) + "\n";
+    const { source, label } = await exportSource(engine, arg, "Export to DeepSpeed"); // a ds_config is data only: no note in restricted mode
+    const content = exportDeepSpeedJson(source);
     const caveats = deepSpeedCaveats(source);
     output.appendLine(`Export to DeepSpeed: a ds_config from ${label}`);
     for (const c of caveats) output.appendLine(`  caveat: ${c}`);

@@ -5,13 +5,17 @@
 import * as vscode from "vscode";
 import { exportPyTorchFiles, exportPyTorchFp8 } from "../../engine/index.js";
 import type { EngineClient } from "../engineHost/engineClient.js";
-import { exportSource, showUntitled } from "./exportSource.js";
+import { exportSource, showUntitled, untrustedNote } from "./exportSource.js";
 
 export type ExportOutcome = { ok: true; content: string; from: string; document: vscode.TextDocument } | { ok: false; error: string };
 
 export async function exportPyTorchCommand(engine: EngineClient, output: vscode.OutputChannel, arg?: unknown): Promise<ExportOutcome> {
   try {
-    const { source, label } = await exportSource(engine, arg, "Export to PyTorch");
+    const { source, label, untrusted } = await exportSource(engine, arg, "Export to PyTorch");
+    if (untrusted) {
+      output.appendLine(`Export to PyTorch: ${untrustedNote(label)}`);
+      void vscode.window.showWarningMessage(untrustedNote(label));
+    }
     // mixed-fp8: a script that repeats the run with torch's float8 casts (engine/export/pytorchFp8.ts)
     const fp8 = (source as { precision?: string; config?: { precision?: string } }).precision === "mixed-fp8";
     if (fp8) {

@@ -76,5 +76,51 @@ export async function rendererTests(context, server) {
     });
     assert.match(text, /^Mixed Precision Lab could not draw this output: run result: kind: /);
   });
+  // hostile sizes: what cannot be drawn as it is says what is wrong, never overflows the stack
+  await test("renderer: a histogram with 1,000,000 bins is drawn as fp32's 277 exponents, with a note", async () => {
+    const r = fixture("overflow");
+    const counts = new Array(1_000_000).fill(0);
+    counts[10] = 5; // exponent -590: below fp32's range, added to the first bin
+    counts[500] = 3; // exponent -100
+    counts[999_999] = 7; // exponent 999,399: added to the last bin
+    r.layers[0].tensors.weightGrads.histogram = { minExp: -600, counts };
+    await page.evaluate(([j, m]) => window.renderJson(j, m, "bins"), [r, RUN_MIME]);
+    const v = await page.evaluate(() => {
+      const fig = document.querySelector('#bins [data-hist="layer 1 weight gradients"]');
+      const bars = [...fig.querySelectorAll(".mpl-hist-bar")];
+      return { text: document.getElementById("bins").textContent, note: fig.querySelector("[data-note]")?.textContent, bars: bars.map((b) => [Number(b.dataset.exp), Number(b.dataset.count)]) };
+    });
+    assert.doesNotMatch(v.text, /could not draw|Maximum call stack/);
+    assert.equal(v.note, "histogram with 1,000,000 bins: drawn as 277, the counts outside 2^-149..2^127 (fp32's range) added to the end bins");
+    assert.deepEqual(v.bars, [[-149, 5], [-100, 3], [127, 7]]);
+    assert.deepEqual(await page.evaluate(() => window.pageErrors), []);
+    await page.screenshot({ path: join(SHOTS, "renderer-million-bins.png"), fullPage: true });
+  });
+
+  await test("renderer: a key nested 200,000 deep in a saved output: 'nesting deeper than 1,000 levels', no stack overflow", async () => {
+    const depth = 200_000;
+    const deep = '{"kind":"mplab.run","x":' + '{"a":'.repeat(depth) + "1" + "}".repeat(depth) + "}";
+    for (const [mime, what] of [[RUN_MIME, "run result"], ["application/vnd.mplab.live+json", "live run"]]) {
+      await page.evaluate(([t, m]) => window.renderText(t, m, "deep"), [deep, mime]);
+      const text = await page.evaluate(() => document.getElementById("deep").textContent);
+      assert.equal(text, `Mixed Precision Lab could not draw this output: ${what}: nesting deeper than 1,000 levels`);
+    }
+  });
+
+  await test("renderer: a run with 1,000 layers draws the first 64 in the table and the histograms, saying so", async () => {
+    const r = fixture("overflow");
+    r.layers = Array.from({ length: 1000 }, (_, i) => ({ ...r.layers[0], layer: i + 1, name: `layer ${i + 1}` }));
+    await page.evaluate(([j, m]) => window.renderJson(j, m, "layers"), [r, RUN_MIME]);
+    const v = await page.evaluate(() => ({
+      notes: [...document.querySelectorAll("#layers [data-note]")].map((e) => e.textContent),
+      rows: document.querySelectorAll("#layers .mpl-precision-table tbody tr").length,
+      hists: document.querySelectorAll("#layers [data-hist]").length,
+      text: document.getElementById("layers").textContent,
+    }));
+    assert.doesNotMatch(v.text, /could not draw/);
+    assert.deepEqual(v.notes, ["a run with 1,000 layers: the first 64 drawn", "a run with 1,000 layers: the first 64 drawn"]);
+    assert.equal(v.rows, 64 * 4);
+    assert.equal(v.hists, 64 * 4);
+  });
   await page.close();
 }

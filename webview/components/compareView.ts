@@ -47,7 +47,7 @@ export class RunOverlay {
     const loss = new TimeChart(grid, { id: "loss", title: "Loss (log scale)", log: 10, formatY: formatNumber });
     const scale = new TimeChart(grid, { id: "scale", title: "Loss scale (log2); ▼ overflow, step skipped", log: 2, formatY: formatScale, markOverflows: true });
     this.charts = [loss, scale];
-    const total = Math.max(0, ...runs.map((r) => r.steps));
+    const total = runs.reduce((m, r) => Math.max(m, r.steps), 0);
     loss.setData(runs.map((r, i) => ({ label: r.label, color: runColor(i), values: perStep(r, r.series.losses) })), total);
     scale.setData(runs.map((r, i) => ({ label: r.label, color: runColor(i), values: perStep(r, r.series.scales), overflowSteps: r.overflow.map((o) => o.step) })), total);
   }

@@ -9,7 +9,7 @@ import { FP8_ROLES } from "../../engine/train/fp8Report.js";
 import { runColor } from "./compareView.js";
 import { h } from "./dom.js";
 import { formatNumber, formatScale, formatShare, num } from "./format.js";
-import { section } from "./runView.js";
+import { MAX_DRAWN_LAYERS, section } from "./runView.js";
 import { TimeChart } from "./timeChart.js";
 
 const ROLE_TITLE: Record<Fp8Role, string> = { weights: "weights", inputs: "inputs (activations)", grads: "activation gradients" };
@@ -24,7 +24,7 @@ export function renderFp8Run(fp8: Fp8Report): { element: HTMLElement; destroy():
   const grid = h("div", { class: "mpl-charts" });
   const charts: TimeChart[] = [];
   for (const role of FP8_ROLES) {
-    const tensors = fp8.tensors.filter((t) => t.role === role);
+    const tensors = fp8.tensors.filter((t) => t.role === role).slice(0, MAX_DRAWN_LAYERS);
     if (!tensors.length) continue;
     const chart = new TimeChart(grid, { id: `fp8-${role}`, title: `fp8 scale of the ${ROLE_TITLE[role]} (${FORMAT_LABEL[tensors[0].format]}, log2)`, log: 2, formatY: formatScale });
     chart.setData(tensors.map((t, i) => ({ label: `layer ${t.layer}`, color: runColor(i), values: t.scales.map(num) })));
@@ -36,9 +36,9 @@ export function renderFp8Run(fp8: Fp8Report): { element: HTMLElement; destroy():
     `; ${FORMAT_LABEL[fp8.formats.forward]} forward, ${FORMAT_LABEL[fp8.formats.backward]} gradients; ${r.saturate ? "saturating" : "non-saturating"} casts; ` +
     `matmuls accumulate in fp32 and store their outputs in bf16`;
   const head = h("tr", {}, ["layer", "tensor", "format", "last scale", "scale range", "saturated (mean / max)", "flushed to 0 (mean / max)", "amax history"].map((t) => h("th", { text: t, attrs: { scope: "col" } })));
-  const rows = fp8.tensors.map((t) => {
+  const rows = fp8.tensors.slice(0, 3 * MAX_DRAWN_LAYERS).map((t) => {
     const s = finite(t.scales);
-    const range = s.length ? `${formatScale(Math.min(...s))}–${formatScale(Math.max(...s))}` : "–";
+    const range = s.length ? `${formatScale(s.reduce((a, b) => Math.min(a, b)))}–${formatScale(s.reduce((a, b) => Math.max(a, b)))}` : "–";
     return h("tr", { attrs: { "data-fp8-tensor": `${t.layer}:${t.role}` } }, [
       h("th", { text: String(t.layer), attrs: { scope: "row" } }),
       h("td", { text: ROLE_TITLE[t.role] }),
@@ -53,7 +53,8 @@ export function renderFp8Run(fp8: Fp8Report): { element: HTMLElement; destroy():
   const table = h("div", { class: "mpl-table-wrap" }, [
     h("table", { class: "mpl-table mpl-fp8-table" }, [h("caption", { class: "mpl-muted", text: "Each fp8 tensor: its scales over the run and the shares of its values the cast saturated or flushed to zero at the observed steps." }), h("thead", {}, [head]), h("tbody", {}, rows)]),
   ]);
-  const element = section("fp8 scales", h("p", { class: "mpl-muted", text: how }), grid, table);
+  const cut = fp8.tensors.length > 3 * MAX_DRAWN_LAYERS ? h("p", { class: "mpl-muted mpl-note", attrs: { "data-note": "" }, text: `${fp8.tensors.length.toLocaleString("en-US")} fp8 tensors: those of the first ${MAX_DRAWN_LAYERS} layers drawn` }) : null;
+  const element = section("fp8 scales", h("p", { class: "mpl-muted", text: how }), cut, grid, table);
   element.dataset.fp8 = "";
   return { element, destroy: () => charts.forEach((c) => c.destroy()) };
 }

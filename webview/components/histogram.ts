@@ -3,12 +3,47 @@
 // (smallest normal) and 65504 (largest finite). For gradients of a loss-scaled run a
 // dashed outline shows where the values would sit without the scale, and an arrow how
 // far the scale moved them: the picture of the mixed-precision paper's gradient histogram.
+// A saved run can hold any histogram: the bins drawn are bounded to fp32's exponents (no
+// tensor value lies outside them), the counts beyond added to the end bins, with a note.
 import type { TensorStats } from "../../engine/train/runResult.js";
 import { h, svg } from "./dom.js";
 import { formatScale } from "./format.js";
 
 const W = 240, H = 100, PAD_L = 4, PAD_R = 4, PAD_T = 14, PAD_B = 14;
 const F16_MAX_EXP = Math.log2(65504);
+
+/** fp32's exponents, subnormals included: a tensor stored in f32, f16 or bf16 has no value outside them. */
+export const HIST_MIN_EXP = -149, HIST_MAX_EXP = 127;
+
+export interface DrawnBins {
+  minExp: number;
+  counts: number[];
+  /** what was changed to draw it, or null */
+  note: string | null;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The bins to draw: within fp32's exponents, the counts beyond added to the end bins; a count that is not a finite number >= 0 drawn as 0. */
+export function drawnBins(hist: TensorStats["histogram"]): DrawnBins {
+  const { minExp, counts } = hist;
+  const lo = Math.min(HIST_MAX_EXP, Math.max(HIST_MIN_EXP, minExp));
+  const hi = Math.max(lo, Math.min(HIST_MAX_EXP, minExp + counts.length - 1));
+  const out = new Array<number>(hi - lo + 1).fill(0);
+  let bad = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i];
+    if (!(Number.isFinite(c) && c >= 0)) {
+      bad++;
+      continue;
+    }
+    out[Math.min(hi, Math.max(lo, minExp + i)) - lo] += c;
+  }
+  const notes: string[] = [];
+  if (counts.length > out.length) notes.push(`histogram with ${count(counts.length)} bins: drawn as ${count(out.length)}, the counts outside 2^${HIST_MIN_EXP}..2^${HIST_MAX_EXP} (fp32's range) added to the end bins`);
+  if (bad) notes.push(`${count(bad)} counts that are not finite numbers >= 0 drawn as 0`);
+  return { minExp: lo, counts: counts.length ? out : [], note: notes.length ? notes.join("; ") : null };
+}
 
 export interface HistogramOptions {
   title: string;
@@ -17,14 +52,18 @@ export interface HistogramOptions {
   /** x range shared by all histograms of a run, in exponents */
   minExp: number;
   maxExp: number;
+  /** the tensor's drawnBins, when the caller has them already */
+  bins?: DrawnBins;
 }
 
 export function renderHistogram(t: TensorStats, o: HistogramOptions): HTMLElement {
-  const { minExp, counts } = t.histogram;
+  const bins = o.bins ?? drawnBins(t.histogram);
+  const { minExp, counts } = bins;
   const lo = o.minExp, hi = o.maxExp + 1; // bins are [e, e+1)
   const xOf = (e: number) => PAD_L + ((e - lo) / (hi - lo)) * (W - PAD_L - PAD_R);
   const base = H - PAD_B;
-  const max = Math.max(1, ...counts);
+  let max = 1;
+  for (const c of counts) if (c > max) max = c;
   // log counts: the tails (the values about to underflow) must stay visible
   const yOf = (c: number) => base - (Math.log1p(c) / Math.log1p(max)) * (base - PAD_T);
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
@@ -84,5 +123,6 @@ export function renderHistogram(t: TensorStats, o: HistogramOptions): HTMLElemen
   ]);
   el.style.margin = "0";
   el.appendChild(root);
+  if (bins.note) el.appendChild(h("p", { class: "mpl-muted mpl-note", text: bins.note, attrs: { "data-note": "" } }));
   return el;
 }

@@ -8,7 +8,7 @@ import { TENSOR_ROLES } from "../../engine/train/runResult.js";
 import { h } from "./dom.js";
 import { formatNumber, formatScale, num, ROLE_LABEL } from "./format.js";
 import { renderFp8Run } from "./fp8View.js";
-import { renderHistogram } from "./histogram.js";
+import { drawnBins, renderHistogram, type DrawnBins } from "./histogram.js";
 import { renderMemoryBars } from "./memoryBars.js";
 import { renderNonFinite } from "./nonFinite.js";
 import { renderNumbersTable } from "./numbersTable.js";
@@ -16,6 +16,9 @@ import { renderPrecisionTable } from "./precisionTable.js";
 import { ensureStyles } from "./styles.js";
 import { backendLabel, summarize } from "./summary.js";
 import { TimeChart } from "./timeChart.js";
+
+/** Layers drawn in the precision table and the histograms (a saved run can claim any number). */
+export const MAX_DRAWN_LAYERS = 64;
 
 export function section(title: string, ...children: (Node | null)[]): HTMLElement {
   return h("section", { class: "mpl-section" }, [h("h4", { text: title }), ...children]);
@@ -119,8 +122,10 @@ export class RunView {
     if (r.error) parts.push(h("p", { class: "mpl-error", text: r.error }));
     parts.push(renderNonFinite(r.firstNonFinite));
     if (r.layers?.length) {
-      parts.push(section("Precision by layer", renderPrecisionTable(r.layers)));
-      parts.push(section("Exponent histograms (fp16 range marked)", renderHistograms(r.layers, observedScale(r))));
+      const drawn = r.layers.slice(0, MAX_DRAWN_LAYERS);
+      const note = r.layers.length > drawn.length ? h("p", { class: "mpl-muted mpl-note", attrs: { "data-note": "" }, text: `a run with ${r.layers.length.toLocaleString("en-US")} layers: the first ${MAX_DRAWN_LAYERS} drawn` }) : null;
+      parts.push(section("Precision by layer", note, renderPrecisionTable(drawn)));
+      parts.push(section("Exponent histograms (fp16 range marked)", note?.cloneNode(true) ?? null, renderHistograms(drawn, observedScale(r))));
     }
     this.fp8?.destroy();
     this.fp8 = null;
@@ -156,12 +161,15 @@ export function observedScale(r: RunResult): number {
 /** The histograms of every tensor on one shared exponent axis; gradients were multiplied by `scale`. */
 export function renderHistograms(layers: readonly LayerStats[], scale: number): HTMLElement {
   let lo = Infinity, hi = -Infinity;
+  const bins = new Map<object, DrawnBins>();
   for (const l of layers)
     for (const role of TENSOR_ROLES) {
-      const hist = l.tensors[role]?.histogram;
-      if (!hist) continue;
-      hist.counts.forEach((c, i) => {
-        if (c > 0) (lo = Math.min(lo, hist.minExp + i)), (hi = Math.max(hi, hist.minExp + i));
+      const t = l.tensors[role];
+      if (!t?.histogram) continue;
+      const b = drawnBins(t.histogram);
+      bins.set(t, b);
+      b.counts.forEach((c, i) => {
+        if (c > 0) (lo = Math.min(lo, b.minExp + i)), (hi = Math.max(hi, b.minExp + i));
       });
     }
   // always show the whole fp16 range, a little beyond, and where unscaled gradients would sit
@@ -174,7 +182,7 @@ export function renderHistograms(layers: readonly LayerStats[], scale: number): 
       const t = l.tensors[role];
       if (!t) continue;
       const isGrad = role === "activationGrads" || role === "weightGrads";
-      grid.appendChild(renderHistogram(t, { title: `layer ${l.layer} ${ROLE_LABEL[role]}`, scale: isGrad ? scale : 1, minExp: lo, maxExp: hi }));
+      grid.appendChild(renderHistogram(t, { title: `layer ${l.layer} ${ROLE_LABEL[role]}`, scale: isGrad ? scale : 1, minExp: lo, maxExp: hi, bins: bins.get(t) }));
     }
   return grid;
 }
